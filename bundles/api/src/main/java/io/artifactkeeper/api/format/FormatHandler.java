@@ -1,0 +1,48 @@
+package io.artifactkeeper.api.format;
+
+import java.io.IOException;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A package format. Implementations are thin: they parse the native protocol's paths, call the
+ * {@link RepositoryContext} to read and write assets, and build or merge the format's metadata.
+ * The core owns authentication, authorization, repository lookup, conditional and range requests,
+ * streaming, checksums, remote caching and virtual fan-out.
+ *
+ * <p>Register as a DS component with service property {@value #KEY_PROPERTY}.
+ */
+@ConsumerType
+public interface FormatHandler {
+
+    /** Service property carrying the format key. */
+    String KEY_PROPERTY = "format.key";
+
+    /** Key, aliases, mount and display name. */
+    FormatDescriptor descriptor();
+
+    /**
+     * What the caller must be allowed to do on the repository for this request. The default maps
+     * GET/HEAD/OPTIONS to read, DELETE to delete and every other method to write.
+     */
+    default Access requiredAccess(FormatRequest request) {
+        return Access.forMethod(request.method());
+    }
+
+    /** Serves a native-protocol request on a repository of this format. */
+    FormatResponse handle(FormatRequest request, RepositoryContext repository) throws IOException;
+
+    /**
+     * Describes an artifact uploaded without format-specific routing (through the artifacts API or
+     * a plain PUT): its name, version and content type. Called after the bytes are stored and before
+     * the artifact becomes visible; throw {@link InvalidArtifactException} to refuse it.
+     */
+    default ArtifactDescription describe(String path, AssetContent content) throws IOException {
+        return ArtifactDescription.fromPath(path);
+    }
+
+    /** How a remote repository of this format reaches its upstream. */
+    default ProxyPolicy proxyPolicy() {
+        return ProxyPolicy.PATH_APPEND;
+    }
+}

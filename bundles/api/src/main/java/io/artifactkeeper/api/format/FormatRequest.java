@@ -1,0 +1,50 @@
+package io.artifactkeeper.api.format;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** A native-protocol request as the core hands it to a format. */
+@ProviderType
+public interface FormatRequest {
+
+    /** Upper-case HTTP method. */
+    String method();
+
+    /**
+     * The path below {@code /{mount}/{repo_key}/}, percent-decoded and normalized: no leading
+     * slash, no empty, "." or ".." segments (the core refuses those before a format sees them).
+     * Empty for the repository root.
+     */
+    String path();
+
+    /** The raw (still encoded) path below the repository, for formats whose names contain '/'. */
+    String rawPath();
+
+    /** The query string without '?', or empty. */
+    String query();
+
+    /** First value of a query parameter. */
+    Optional<String> queryParam(String name);
+
+    /** All query parameters, decoded. */
+    Map<String, List<String>> queryParams();
+
+    /** First value of a header, case-insensitive. */
+    Optional<String> header(String name);
+
+    /** The body. Read it once; the core closes it. */
+    InputStream body();
+
+    /** Declared body length, or -1. */
+    long contentLength();
+
+    /** The caller; {@link Caller#anonymous()} when no credentials were sent. */
+    Caller caller();
+
+    /** External base URL of the server, without trailing slash ("http://host:8080"). */
+    String serverUrl();
+}
