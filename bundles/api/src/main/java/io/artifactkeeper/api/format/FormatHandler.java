@@ -41,6 +41,14 @@ public interface FormatHandler {
         return ArtifactDescription.fromPath(path);
     }
 
+    /**
+     * Renders an error the way this format's native client expects (npm: a JSON "error", OCI: its
+     * error envelope, Maven: plain text). The default is plain text.
+     */
+    default FormatResponse renderError(int status, String code, String message) {
+        return FormatResponse.text(status, message);
+    }
+
     /** How a remote repository of this format reaches its upstream. */
     default ProxyPolicy proxyPolicy() {
         return ProxyPolicy.PATH_APPEND;

@@ -1,0 +1,184 @@
+package io.artifactkeeper.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.artifactkeeper.api.auth.AuthProvider;
+import io.artifactkeeper.api.storage.BlobStore;
+import io.artifactkeeper.core.repo.AccessControl;
+import io.artifactkeeper.core.repo.BlobCollector;
+import io.artifactkeeper.core.repo.ContentService;
+import io.artifactkeeper.core.repo.ProxyCache;
+import io.artifactkeeper.core.repo.RepositoryEngine;
+import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.store.IdentityStore;
+import io.artifactkeeper.core.store.RepositoryStore;
+import io.artifactkeeper.db.Database;
+
+/**
+ * The platform's services, up when the database and the configured blob store are: schema
+ * migration, the admin bootstrap, identity, repositories and their engines, garbage collection.
+ * The HTTP dispatcher binds it dynamically and answers 503 while it is absent.
+ */
+@Component(service = CorePlatform.class, immediate = true, configurationPid = CorePlatform.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = CorePlatform.Config.class)
+public final class CorePlatform {
+    public static final String PID = "io.artifactkeeper.core";
+    private static final Logger LOG = LoggerFactory.getLogger(CorePlatform.class);
+
+    @ObjectClassDefinition(name = "Artifact Keeper core", description = "Identity, repositories, caching and storage policy")
+    public @interface Config {
+        @AttributeDefinition(name = "Admin password", description = "Password of the 'admin' user created on the first "
+                + "start; empty: generate one and print it once", type = AttributeType.PASSWORD)
+        String admin_password() default "";
+
+        @AttributeDefinition(name = "Storage backend filter", description = "Which BlobStore to use, by its "
+                + "storage.type service property")
+        String blobStore_target() default "(storage.type=filesystem)";
+
+        @AttributeDefinition(name = "Access token lifetime (seconds)")
+        long access_token_ttl_seconds() default 3600;
+
+        @AttributeDefinition(name = "Refresh token lifetime (seconds)")
+        long refresh_token_ttl_seconds() default 7 * 24 * 3600;
+
+        @AttributeDefinition(name = "Largest upload (bytes)", description = "-1: no limit")
+        long max_upload_bytes() default 10L * 1024 * 1024 * 1024;
+
+        @AttributeDefinition(name = "Remote metadata TTL (seconds)", description = "How long a remote repository serves "
+                + "cached metadata before asking upstream again")
+        long metadata_ttl_seconds() default 300;
+
+        @AttributeDefinition(name = "Upstream connect timeout (ms)")
+        long upstream_connect_timeout_ms() default 5000;
+
+        @AttributeDefinition(name = "Upstream request timeout (ms)")
+        long upstream_request_timeout_ms() default 60000;
+
+        @AttributeDefinition(name = "Blob GC interval (minutes)", description = "0: only on demand")
+        long gc_interval_minutes() default 360;
+
+        @AttributeDefinition(name = "Blob GC grace (minutes)", description = "Unreferenced blobs younger than this are "
+                + "kept: their rows may be about to commit")
+        long gc_grace_minutes() default 60;
+    }
+
+    private final Database database;
+    private final BlobStore blobs;
+    private final IdentityService identity;
+    private final RepositoryStore repositories;
+    private final RepositoryEngine engine;
+    private final AccessControl access;
+    private final BlobCollector collector;
+    private final ProxyCache proxy;
+    private final List<AuthProvider> authProviders = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
+
+    @Activate
+    public CorePlatform(BundleContext ctx, Config config, @Reference Database database,
+            @Reference(target = "(storage.type=filesystem)", name = "blobStore") BlobStore blobs) {
+        this.database = database;
+        this.blobs = blobs;
+        long t0 = System.nanoTime();
+        database.migrate("core", ctx.getBundle(), "db/migration/core");
+        IdentityStore users = new IdentityStore(database.jdbi());
+        this.repositories = new RepositoryStore(database.jdbi());
+        this.identity = new IdentityService(users, database.jdbi(), Duration.ofSeconds(config.access_token_ttl_seconds()),
+                Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders));
+        String adminPassword = config.admin_password();
+        if (adminPassword == null || adminPassword.isBlank()) {
+            adminPassword = ctx.getProperty("ak.admin.password");
+        }
+        identity.bootstrapAdmin(adminPassword);
+        ContentService content = new ContentService(blobs, repositories, config.max_upload_bytes());
+        this.proxy = new ProxyCache(content, Duration.ofSeconds(config.metadata_ttl_seconds()),
+                Duration.ofMillis(config.upstream_connect_timeout_ms()),
+                Duration.ofMillis(config.upstream_request_timeout_ms()));
+        this.engine = new RepositoryEngine(content, proxy);
+        this.access = new AccessControl(repositories);
+        this.collector = new BlobCollector(blobs, repositories, Duration.ofMinutes(config.gc_grace_minutes()));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ak-gc").factory());
+        if (config.gc_interval_minutes() > 0) {
+            scheduler.scheduleWithFixedDelay(this::collectQuietly, config.gc_interval_minutes(),
+                    config.gc_interval_minutes(), TimeUnit.MINUTES);
+        }
+        LOG.info("core platform up in {} ms (database: {})", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                database.describe());
+    }
+
+    @Deactivate
+    void deactivate() {
+        scheduler.shutdownNow();
+    }
+
+    private void collectQuietly() {
+        try {
+            collector.collect();
+        } catch (Exception e) {
+            LOG.warn("blob garbage collection failed: {}", e.toString());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAuthProvider(AuthProvider p) {
+        authProviders.add(p);
+    }
+
+    void unbindAuthProvider(AuthProvider p) {
+        authProviders.remove(p);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public IdentityService identity() {
+        return identity;
+    }
+
+    public RepositoryStore repositories() {
+        return repositories;
+    }
+
+    public RepositoryEngine engine() {
+        return engine;
+    }
+
+    public AccessControl access() {
+        return access;
+    }
+
+    public BlobCollector collector() {
+        return collector;
+    }
+
+    public ProxyCache proxy() {
+        return proxy;
+    }
+}

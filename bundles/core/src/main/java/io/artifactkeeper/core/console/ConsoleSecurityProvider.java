@@ -1,0 +1,123 @@
+package io.artifactkeeper.core.console;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.felix.webconsole.spi.SecurityProvider;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import io.artifactkeeper.core.CorePlatform;
+import io.artifactkeeper.core.http.ApiException;
+import io.artifactkeeper.core.security.Principal;
+import io.artifactkeeper.core.security.Secrets;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Lets only Artifact Keeper administrators into the Felix Web Console, with the same credentials
+ * as the API (Basic password, API token with the admin scope, or a JWT). The console is configured
+ * to require this provider, so it has no password of its own and never a default one.
+ *
+ * <p>The console is where an operator repairs a broken runtime, so it must not lock them out when
+ * the database (which holds the users) is down: then it accepts the configured
+ * {@code AK_ADMIN_PASSWORD} for {@code admin}, and administrator passwords this process has already
+ * verified against the database (remembered as salted hashes, in memory only).
+ */
+@Component(service = SecurityProvider.class, property = SecurityProvider.PROPERTY_ID + "=artifact-keeper")
+public final class ConsoleSecurityProvider implements SecurityProvider {
+
+    private final String bootstrapPassword;
+    private final String salt = UUID.randomUUID().toString();
+    private final Set<String> verifiedAdmins = ConcurrentHashMap.newKeySet();
+    private volatile CorePlatform core;
+
+    @Activate
+    public ConsoleSecurityProvider(BundleContext ctx) {
+        String p = ctx.getProperty("ak.admin.password");
+        this.bootstrapPassword = p == null || p.isBlank() ? null : p;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCore(CorePlatform c) {
+        this.core = c;
+    }
+
+    void unbindCore(CorePlatform c) {
+        if (core == c) {
+            core = null;
+        }
+    }
+
+    @Override
+    public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
+        String auth = request.getHeader("Authorization");
+        CorePlatform c = core;
+        boolean databaseAnswered = false;
+        if (c != null && auth != null) {
+            try {
+                Optional<Principal> p = c.identity().authenticate(auth);
+                databaseAnswered = true;
+                if (p.isPresent() && p.get().admin() && p.get().hasScope("admin")) {
+                    verifiedAdmins.add(fingerprint(auth));
+                    return p.get();
+                }
+            } catch (ApiException e) {
+                databaseAnswered = true; // wrong credentials
+            } catch (RuntimeException e) {
+                // the database is unavailable: fall through to the break-glass checks
+            }
+        }
+        if (!databaseAnswered && auth != null && breakGlass(auth)) {
+            return new Principal(new UUID(0, 0), "admin", true, Set.of("*"), "console-break-glass");
+        }
+        response.setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper console\"");
+        try {
+            response.sendError(401);
+        } catch (java.io.IOException e) {
+            // the client went away
+        }
+        return null;
+    }
+
+    private boolean breakGlass(String auth) {
+        if (verifiedAdmins.contains(fingerprint(auth))) {
+            return true;
+        }
+        if (bootstrapPassword == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        try {
+            String up = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+            return MessageDigest.isEqual(up.getBytes(StandardCharsets.UTF_8),
+                    ("admin:" + bootstrapPassword).getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private String fingerprint(String auth) {
+        return Secrets.sha256Hex(salt + "\u0000" + auth);
+    }
+
+    @Override
+    public boolean authorize(Object user, String role) {
+        return user instanceof Principal p && p.admin();
+    }
+
+    @Override
+    public void logout(HttpServletRequest request, HttpServletResponse response) {
+        // Basic credentials live in the browser; nothing to forget here
+    }
+}

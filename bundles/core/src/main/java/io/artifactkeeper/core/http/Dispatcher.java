@@ -1,0 +1,589 @@
+package io.artifactkeeper.core.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.artifactkeeper.api.format.Access;
+import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.api.format.FormatHandler;
+import io.artifactkeeper.api.format.FormatResponse;
+import io.artifactkeeper.api.format.RepositoryContext;
+import io.artifactkeeper.api.storage.BlobStore;
+import io.artifactkeeper.core.CorePlatform;
+import io.artifactkeeper.core.api.IdentityApi;
+import io.artifactkeeper.core.api.RepositoryApi;
+import io.artifactkeeper.core.repo.FormatRegistry;
+import io.artifactkeeper.core.security.Principal;
+import io.artifactkeeper.core.store.RepositoryRecord;
+import io.artifactkeeper.db.Database;
+import io.artifactkeeper.db.DatabaseUnavailableException;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The one servlet behind every route but the Web Console. Middleware in order: request id and
+ * access log, CORS, health and metrics (no auth), drain/readiness guard, rate limit, demo mode,
+ * authentication; then {@code /api/v1/*} to the REST router and {@code /{mount}/{repo}/...} to the
+ * format that owns the mount.
+ */
+@Component(service = Servlet.class, configurationPid = Dispatcher.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = {"osgi.http.whiteboard.servlet.pattern=/", "osgi.http.whiteboard.servlet.name=artifact-keeper",
+            "osgi.http.whiteboard.servlet.asyncSupported=true"})
+@Designate(ocd = Dispatcher.Config.class)
+public final class Dispatcher extends HttpServlet {
+    public static final String PID = "io.artifactkeeper.http";
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.artifactkeeper.access");
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Set<String> HEALTH = Set.of("/health", "/healthz", "/livez");
+    private static final Set<String> READY = Set.of("/ready", "/readyz");
+
+    @ObjectClassDefinition(name = "Artifact Keeper HTTP", description = "Request pipeline settings")
+    public @interface Config {
+        @AttributeDefinition(description = "External base URL (e.g. https://registry.example.com); empty: from the request")
+        String external_url() default "";
+
+        @AttributeDefinition(description = "Allowed CORS origins; * for any")
+        String[] cors_origins() default {"*"};
+
+        @AttributeDefinition(description = "Requests per second per client on the API (0: unlimited)")
+        double rate_limit_api_per_second() default 0;
+
+        @AttributeDefinition(description = "Requests per second per client on format routes (0: unlimited)")
+        double rate_limit_format_per_second() default 0;
+
+        @AttributeDefinition(description = "Login attempts per second per client")
+        double rate_limit_auth_per_second() default 5;
+
+        @AttributeDefinition(description = "Refuse every write (demo mode)")
+        boolean demo_mode() default false;
+
+        @AttributeDefinition(description = "Trust X-Forwarded-* headers")
+        boolean trust_proxy_headers() default false;
+
+        @AttributeDefinition(description = "How long a stop waits for in-flight requests (ms)")
+        long drain_timeout_ms() default 20000;
+    }
+
+    private final FormatRegistry formats;
+    private final Config config;
+    private final Metrics metrics = new Metrics();
+    private final RateLimiter apiLimiter;
+    private final RateLimiter formatLimiter;
+    private final RateLimiter authLimiter;
+    private volatile boolean draining;
+
+    private volatile CorePlatform core;
+    private volatile Router router;
+    private volatile Database database;
+    private volatile BlobStore blobStore;
+
+    @Activate
+    public Dispatcher(@Reference FormatRegistry formats, Config config) {
+        this.formats = formats;
+        this.config = config;
+        this.apiLimiter = new RateLimiter(config.rate_limit_api_per_second(), Math.max(10, config.rate_limit_api_per_second() * 2));
+        this.formatLimiter = new RateLimiter(config.rate_limit_format_per_second(),
+                Math.max(10, config.rate_limit_format_per_second() * 2));
+        this.authLimiter = new RateLimiter(config.rate_limit_auth_per_second(), Math.max(10, config.rate_limit_auth_per_second() * 2));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCore(CorePlatform c) {
+        Router r = new Router();
+        new IdentityApi(c).register(r);
+        new RepositoryApi(c, formats).register(r);
+        this.router = r;
+        this.core = c;
+    }
+
+    void unbindCore(CorePlatform c) {
+        if (this.core == c) {
+            this.core = null;
+            this.router = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDatabase(Database d) {
+        this.database = d;
+    }
+
+    void unbindDatabase(Database d) {
+        if (this.database == d) {
+            this.database = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(storage.type=filesystem)")
+    void bindBlobStore(BlobStore b) {
+        this.blobStore = b;
+    }
+
+    void unbindBlobStore(BlobStore b) {
+        if (this.blobStore == b) {
+            this.blobStore = null;
+        }
+    }
+
+    /** Stops taking requests and waits (bounded) for those in flight, so a stop loses none. */
+    @Deactivate
+    void deactivate() {
+        draining = true;
+        long deadline = System.currentTimeMillis() + config.drain_timeout_ms();
+        while (metrics.inFlight() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (metrics.inFlight() > 0) {
+            LOG.warn("stopping with {} requests still in flight after {} ms", metrics.inFlight(), config.drain_timeout_ms());
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        long t0 = System.nanoTime();
+        metrics.begin();
+        String raw = req.getRequestURI();
+        String ctxPath = req.getContextPath();
+        if (ctxPath != null && !ctxPath.isEmpty() && raw.startsWith(ctxPath)) {
+            raw = raw.substring(ctxPath.length());
+        }
+        if (raw.isEmpty()) {
+            raw = "/";
+        }
+        Exchange ex = new Exchange(req, resp, raw);
+        String rid = req.getHeader("X-Request-Id");
+        ex.requestId(rid != null && REQUEST_ID.matcher(rid).matches() ? rid : UUID.randomUUID().toString());
+        resp.setHeader("X-Request-Id", ex.requestId());
+        ex.serverUrl(serverUrl(req));
+        String route = routeClass(raw);
+        try {
+            handle(ex, raw, route);
+        } catch (ApiException e) {
+            sendError(ex, route, e.status(), e.code(), e.getMessage());
+        } catch (FormatException e) {
+            sendError(ex, route, e.status(), e.code(), e.getMessage());
+        } catch (Exception e) {
+            if (DatabaseUnavailableException.isUnavailable(e)) {
+                sendError(ex, route, 503, "DATABASE_UNAVAILABLE", "the database is unavailable; retry later");
+            } else if (isClientAbort(e)) {
+                LOG.debug("client went away: {} {}", req.getMethod(), raw);
+            } else if (e instanceof IOException io && isStorageFailure(io)) {
+                LOG.warn("storage failure on {} {}: {}", req.getMethod(), raw, io.toString());
+                sendError(ex, route, 503, "STORAGE_UNAVAILABLE", "storage is unavailable: " + io.getMessage());
+            } else {
+                LOG.error("request {} {} {} failed", ex.requestId(), req.getMethod(), raw, e);
+                sendError(ex, route, 500, "INTERNAL_ERROR", "internal error (request id " + ex.requestId() + ")");
+            }
+        } finally {
+            long nanos = System.nanoTime() - t0;
+            metrics.end(route, req.getMethod(), resp.getStatus(), nanos);
+            if (!route.equals("health")) {
+                ACCESS.info("{} {} {} {} {}ms {} {}", clientIp(req), req.getMethod(), raw, resp.getStatus(),
+                        TimeUnit.NANOSECONDS.toMillis(nanos), ex.principal().map(Principal::username).orElse("-"),
+                        ex.requestId());
+            }
+        }
+    }
+
+    private void handle(Exchange ex, String raw, String route) throws Exception {
+        HttpServletRequest req = ex.request();
+        HttpServletResponse resp = ex.response();
+        if (cors(req, resp)) {
+            return;
+        }
+        if (HEALTH.contains(raw)) {
+            ex.json(200, Map.of("status", "ok"));
+            return;
+        }
+        if (READY.contains(raw)) {
+            readiness(ex);
+            return;
+        }
+        if (draining) {
+            resp.setHeader("Connection", "close");
+            throw ApiException.unavailable("server is stopping");
+        }
+        if (raw.equals("/metrics")) {
+            metrics(ex);
+            return;
+        }
+        CorePlatform c = core;
+        Router r = router;
+        if (c == null || r == null) {
+            throw ApiException.unavailable("not ready: " + String.join("; ", missing()));
+        }
+        RateLimiter limiter = route.equals("auth") ? authLimiter : route.equals("api") ? apiLimiter : formatLimiter;
+        if (!limiter.tryAcquire(clientIp(req) + "|" + route)) {
+            resp.setHeader("Retry-After", String.valueOf(limiter.retryAfterSeconds()));
+            throw new ApiException(429, "RATE_LIMITED", "too many requests");
+        }
+        limiter.sweep();
+        String method = req.getMethod().toUpperCase(Locale.ROOT);
+        boolean write = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+        if (config.demo_mode() && write && !route.equals("auth")) {
+            throw new ApiException(403, "DEMO_MODE", "this instance is in demo mode: writes are disabled");
+        }
+        authenticate(ex, c);
+        if (raw.startsWith("/api/v1/") || raw.equals("/api/v1")) {
+            Router.Outcome o = r.dispatch(ex, raw);
+            if (o == Router.Outcome.NOT_FOUND) {
+                throw ApiException.notFound("no such endpoint: " + raw);
+            }
+            if (o == Router.Outcome.WRONG_METHOD) {
+                throw new ApiException(405, "METHOD_NOT_ALLOWED", req.getMethod() + " is not allowed on " + raw);
+            }
+            return;
+        }
+        formatRoute(ex, c, raw);
+    }
+
+    private void authenticate(Exchange ex, CorePlatform c) {
+        HttpServletRequest req = ex.request();
+        String auth = req.getHeader("Authorization");
+        if (auth == null) {
+            String key = req.getHeader("X-NuGet-ApiKey");
+            if (key == null) {
+                key = req.getHeader("X-API-Key");
+            }
+            if (key != null && !key.isBlank()) {
+                Principal p = c.identity().fromApiToken(key.trim())
+                        .orElseThrow(() -> ApiException.unauthorized("invalid API key"));
+                ex.principal(p);
+            }
+            return;
+        }
+        c.identity().authenticate(auth).ifPresent(ex::principal);
+    }
+
+    private void formatRoute(Exchange ex, CorePlatform c, String raw) throws Exception {
+        // /{mount}/{repo_key}/{rest...}
+        String p = raw.substring(1);
+        int s1 = p.indexOf('/');
+        if (s1 <= 0) {
+            throw FormatException.notFound("not found: " + raw);
+        }
+        String mount = p.substring(0, s1);
+        String afterMount = p.substring(s1 + 1);
+        int s2 = afterMount.indexOf('/');
+        String repoKey = s2 < 0 ? afterMount : afterMount.substring(0, s2);
+        String rest = s2 < 0 ? "" : afterMount.substring(s2 + 1);
+        if (repoKey.isEmpty()) {
+            throw FormatException.notFound("no repository in path " + raw);
+        }
+        RepositoryRecord repo = c.repositories().find(repoKey)
+                .orElseThrow(() -> FormatException.notFound("repository " + repoKey + " not found"));
+        FormatRegistry.Entry f = formats.byKey(repo.format()).orElseThrow(() -> new FormatException(503,
+                "FORMAT_UNAVAILABLE", "format '" + repo.format() + "' of repository " + repo.key()
+                        + " is not installed or not active"));
+        if (!f.descriptor().mount().equals(mount)) {
+            throw FormatException.notFound("repository " + repoKey + " is not served under /" + mount);
+        }
+        FormatHandler handler = f.handler();
+        String path = SafePath.normalize(rest);
+        Principal principal = ex.principal().orElse(null);
+        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest,
+                principal == null ? io.artifactkeeper.api.format.Caller.anonymous() : principal.toCaller(), ex.serverUrl());
+        Access access = handler.requiredAccess(freq);
+        if (!c.access().allowed(principal, repo, access)) {
+            if (principal == null) {
+                ex.response().setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
+                renderFormatError(ex, handler, 401, "UNAUTHORIZED", "authentication required");
+            } else {
+                renderFormatError(ex, handler, 403, "FORBIDDEN", "no " + access.name().toLowerCase(Locale.ROOT)
+                        + " permission on " + repo.key());
+            }
+            return;
+        }
+        RepositoryContext ctx = c.engine().open(repo, handler, ex.serverUrl(), mount,
+                principal == null ? null : principal.userId());
+        FormatResponse fr;
+        try {
+            fr = handler.handle(freq, ctx);
+        } catch (FormatException e) {
+            renderFormatError(ex, handler, e.status(), e.code(), e.getMessage());
+            return;
+        }
+        writeFormatResponse(ex, fr);
+    }
+
+    private static void renderFormatError(Exchange ex, FormatHandler h, int status, String code, String message)
+            throws IOException {
+        writeFormatResponse(ex, h.renderError(status, code, message));
+    }
+
+    static void writeFormatResponse(Exchange ex, FormatResponse fr) throws IOException {
+        HttpServletResponse resp = ex.response();
+        for (Map.Entry<String, String> h : fr.headers()) {
+            resp.addHeader(h.getKey(), h.getValue());
+        }
+        boolean head = ex.method().equalsIgnoreCase("HEAD");
+        if (fr.asset() != null) {
+            if (fr.status() == 200) {
+                AssetWriter.write(ex.request(), resp, fr.asset(), fr.contentType(), head);
+            } else {
+                resp.setStatus(fr.status());
+                resp.setContentType(fr.contentType());
+                resp.setContentLengthLong(fr.asset().size());
+                if (!head) {
+                    try (var in = fr.asset().open(); OutputStream out = resp.getOutputStream()) {
+                        AssetWriter.copy(in, out);
+                    }
+                }
+            }
+            return;
+        }
+        resp.setStatus(fr.status());
+        if (fr.contentType() != null) {
+            resp.setContentType(fr.contentType());
+        }
+        if (fr.bytes() != null) {
+            resp.setContentLength(fr.bytes().length);
+            if (!head) {
+                try (OutputStream out = resp.getOutputStream()) {
+                    out.write(fr.bytes());
+                }
+            }
+        } else if (fr.writer() != null && !head) {
+            try (OutputStream out = resp.getOutputStream()) {
+                fr.writer().writeTo(out);
+            }
+        }
+    }
+
+    private void sendError(Exchange ex, String route, int status, String code, String message) throws IOException {
+        HttpServletResponse resp = ex.response();
+        if (resp.isCommitted()) {
+            return;
+        }
+        if (status == 401 && resp.getHeader("WWW-Authenticate") == null && !route.equals("api") && !route.equals("auth")) {
+            resp.setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
+        }
+        if (route.startsWith("format:")) {
+            String mount = route.substring(7);
+            List<FormatRegistry.Entry> es = formats.byMount(mount);
+            if (!es.isEmpty()) {
+                String wa = resp.getHeader("WWW-Authenticate");
+                String ra = resp.getHeader("Retry-After");
+                resp.reset();
+                resp.setHeader("X-Request-Id", ex.requestId());
+                if (wa != null) {
+                    resp.setHeader("WWW-Authenticate", wa);
+                }
+                if (ra != null) {
+                    resp.setHeader("Retry-After", ra);
+                }
+                writeFormatResponse(ex, es.get(0).handler().renderError(status, code, message));
+                return;
+            }
+        }
+        String wa = resp.getHeader("WWW-Authenticate");
+        String ra = resp.getHeader("Retry-After");
+        ex.error(status, code, message);
+        if (wa != null) {
+            resp.setHeader("WWW-Authenticate", wa);
+        }
+        if (ra != null) {
+            resp.setHeader("Retry-After", ra);
+        }
+    }
+
+    private List<String> missing() {
+        List<String> out = new ArrayList<>();
+        Database d = database;
+        if (d == null) {
+            out.add("database: no database service (the db bundle is not active)");
+        } else {
+            try {
+                d.checkHealth();
+            } catch (RuntimeException e) {
+                out.add("database: " + e.getMessage());
+            }
+        }
+        BlobStore b = blobStore;
+        if (b == null) {
+            out.add("storage: no blob store service (the storage bundle is not active)");
+        } else {
+            try {
+                b.checkHealth();
+            } catch (IOException | RuntimeException e) {
+                out.add("storage: " + e.getMessage());
+            }
+        }
+        CorePlatform c = core;
+        if (c == null) {
+            out.add("core: the core platform is not active");
+        } else if (out.isEmpty()) {
+            Map<String, List<String>> byFormat = new TreeMap<>();
+            for (RepositoryRecord r : c.repositories().list(null, null)) {
+                if (formats.byKey(r.format()).isEmpty()) {
+                    byFormat.computeIfAbsent(r.format(), k -> new ArrayList<>()).add(r.key());
+                }
+            }
+            byFormat.forEach((f, repos) -> out.add("format " + f + ": bundle not active (repositories " + repos + ")"));
+        }
+        return out;
+    }
+
+    private void readiness(Exchange ex) throws IOException {
+        List<String> missing;
+        try {
+            missing = missing();
+        } catch (RuntimeException e) {
+            missing = List.of("database: " + e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", missing.isEmpty() ? "ready" : "not_ready");
+        body.put("missing", missing);
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("database", missing.stream().noneMatch(s -> s.startsWith("database")) ? "ok" : "failing");
+        checks.put("storage", missing.stream().noneMatch(s -> s.startsWith("storage")) ? "ok" : "failing");
+        checks.put("core", core != null ? "ok" : "failing");
+        checks.put("formats", formats.all().stream().map(e -> e.descriptor().key()).toList());
+        body.put("checks", checks);
+        ex.json(missing.isEmpty() ? 200 : 503, body);
+    }
+
+    private void metrics(Exchange ex) throws IOException {
+        Map<String, Number> gauges = new LinkedHashMap<>();
+        gauges.put("ak_formats_active", formats.all().size());
+        gauges.put("ak_jvm_heap_used_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        CorePlatform c = core;
+        if (c != null) {
+            gauges.put("ak_proxy_upstream_requests_total", c.proxy().upstreamRequests());
+        }
+        byte[] body = metrics.render(gauges).getBytes(StandardCharsets.UTF_8);
+        HttpServletResponse resp = ex.response();
+        resp.setStatus(200);
+        resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
+        resp.setContentLength(body.length);
+        try (OutputStream out = resp.getOutputStream()) {
+            out.write(body);
+        }
+    }
+
+    /** Answers a CORS preflight (true) or adds the CORS headers to a normal response. */
+    private boolean cors(HttpServletRequest req, HttpServletResponse resp) {
+        String origin = req.getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        List<String> allowed = List.of(config.cors_origins());
+        if (!allowed.contains("*") && !allowed.contains(origin)) {
+            return false;
+        }
+        resp.setHeader("Access-Control-Allow-Origin", allowed.contains("*") ? "*" : origin);
+        resp.setHeader("Vary", "Origin");
+        resp.setHeader("Access-Control-Expose-Headers", "ETag, Location, X-Request-Id, Docker-Content-Digest, Link");
+        if ("OPTIONS".equalsIgnoreCase(req.getMethod()) && req.getHeader("Access-Control-Request-Method") != null) {
+            resp.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            String h = req.getHeader("Access-Control-Request-Headers");
+            resp.setHeader("Access-Control-Allow-Headers", h != null ? h : "Authorization, Content-Type");
+            resp.setHeader("Access-Control-Max-Age", "600");
+            resp.setStatus(204);
+            return true;
+        }
+        return false;
+    }
+
+    private String serverUrl(HttpServletRequest req) {
+        if (!config.external_url().isBlank()) {
+            String u = config.external_url();
+            return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+        }
+        String scheme = req.getScheme();
+        String host = req.getHeader("Host");
+        if (config.trust_proxy_headers()) {
+            String fp = req.getHeader("X-Forwarded-Proto");
+            String fh = req.getHeader("X-Forwarded-Host");
+            if (fp != null) {
+                scheme = fp.split(",")[0].trim();
+            }
+            if (fh != null) {
+                host = fh.split(",")[0].trim();
+            }
+        }
+        if (host == null || host.isBlank()) {
+            host = req.getServerName() + ":" + req.getServerPort();
+        }
+        return scheme + "://" + host;
+    }
+
+    private String clientIp(HttpServletRequest req) {
+        if (config.trust_proxy_headers()) {
+            String f = req.getHeader("X-Forwarded-For");
+            if (f != null && !f.isBlank()) {
+                return f.split(",")[0].trim();
+            }
+        }
+        return req.getRemoteAddr();
+    }
+
+    static String routeClass(String raw) {
+        if (HEALTH.contains(raw) || READY.contains(raw)) {
+            return "health";
+        }
+        if (raw.equals("/metrics")) {
+            return "metrics";
+        }
+        if (raw.startsWith("/api/v1/auth/")) {
+            return "auth";
+        }
+        if (raw.startsWith("/api/")) {
+            return "api";
+        }
+        int s = raw.indexOf('/', 1);
+        return "format:" + (s < 0 ? raw.substring(1) : raw.substring(1, s));
+    }
+
+    private static boolean isClientAbort(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String n = t.getClass().getName();
+            if (n.endsWith("EofException") || n.endsWith("ClientAbortException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isStorageFailure(IOException e) {
+        String n = e.getClass().getName();
+        return e instanceof java.nio.file.FileSystemException || n.contains("AccessDenied") || n.contains("ReadOnly");
+    }
+}

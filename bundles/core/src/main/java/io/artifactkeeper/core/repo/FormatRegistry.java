@@ -1,0 +1,86 @@
+package io.artifactkeeper.core.repo;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import io.artifactkeeper.api.format.FormatDescriptor;
+import io.artifactkeeper.api.format.FormatHandler;
+
+/**
+ * The format whiteboard: every {@link FormatHandler} service, bound and unbound as bundles come
+ * and go. Lookups by key, alias and mount always see the current set.
+ */
+@Component(service = FormatRegistry.class)
+public final class FormatRegistry {
+
+    /** A bound handler with the bundle that provides it. */
+    public record Entry(FormatHandler handler, FormatDescriptor descriptor, Bundle bundle, Map<String, Object> props) {
+    }
+
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindFormat(FormatHandler handler, Map<String, Object> props) {
+        Bundle b = FrameworkUtil.getBundle(handler.getClass());
+        entries.add(new Entry(handler, handler.descriptor(), b, props));
+    }
+
+    void unbindFormat(FormatHandler handler) {
+        entries.removeIf(e -> e.handler() == handler);
+    }
+
+    /** The handler answering to a format key or alias. */
+    public Optional<Entry> byKey(String formatKey) {
+        for (Entry e : entries) {
+            if (e.descriptor().answersTo(formatKey)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Handlers serving a mount (several formats may share one, e.g. plugins under /ext). */
+    public List<Entry> byMount(String mount) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.descriptor().mount().equals(mount)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    public List<Entry> all() {
+        List<Entry> out = new ArrayList<>(entries);
+        out.sort(Comparator.comparing(e -> e.descriptor().key()));
+        return out;
+    }
+
+    /** Keys and aliases, for error messages. */
+    public List<String> knownKeys() {
+        List<String> out = new ArrayList<>();
+        for (Entry e : all()) {
+            out.add(e.descriptor().key());
+            out.addAll(e.descriptor().aliases());
+        }
+        return out;
+    }
+
+    /** Registers a handler outside DS (tests). */
+    public void register(FormatHandler handler) {
+        entries.add(new Entry(handler, handler.descriptor(), null, Map.of()));
+    }
+}

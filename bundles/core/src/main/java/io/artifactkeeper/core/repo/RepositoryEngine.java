@@ -1,0 +1,231 @@
+package io.artifactkeeper.core.repo;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.artifactkeeper.api.format.AssetKind;
+import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.api.format.FormatHandler;
+import io.artifactkeeper.api.format.PutOptions;
+import io.artifactkeeper.api.format.RepositoryContext;
+import io.artifactkeeper.api.format.RepositoryType;
+import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.core.store.ArtifactRecord;
+import io.artifactkeeper.core.store.RepositoryRecord;
+import io.artifactkeeper.core.store.RepositoryStore;
+
+/**
+ * Builds the {@link RepositoryContext} for a repository: the type decides how reads resolve
+ * (stored, proxied, or through members) while formats call the same methods everywhere.
+ */
+public final class RepositoryEngine {
+    /** Virtual repositories nest; this bounds a misconfigured cycle. */
+    private static final int MAX_DEPTH = 8;
+
+    private final ContentService content;
+    private final ProxyCache proxy;
+
+    public RepositoryEngine(ContentService content, ProxyCache proxy) {
+        this.content = content;
+        this.proxy = proxy;
+    }
+
+    public RepositoryStore store() {
+        return content.store();
+    }
+
+    public ContentService content() {
+        return content;
+    }
+
+    public RepositoryContext open(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount,
+            UUID callerId) {
+        return open(repo, handler, serverUrl, mount, callerId, 0);
+    }
+
+    private RepositoryContext open(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount,
+            UUID callerId, int depth) {
+        return new Context(repo, handler, serverUrl, mount, callerId, depth);
+    }
+
+    private final class Context implements RepositoryContext {
+        private final RepositoryRecord repo;
+        private final FormatHandler handler;
+        private final String serverUrl;
+        private final String mount;
+        private final UUID callerId;
+        private final int depth;
+
+        Context(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount, UUID callerId, int depth) {
+            this.repo = repo;
+            this.handler = handler;
+            this.serverUrl = serverUrl;
+            this.mount = mount;
+            this.callerId = callerId;
+            this.depth = depth;
+        }
+
+        @Override
+        public String key() {
+            return repo.key();
+        }
+
+        @Override
+        public RepositoryType type() {
+            return repo.type();
+        }
+
+        @Override
+        public String formatKey() {
+            return repo.format();
+        }
+
+        @Override
+        public String baseUrl() {
+            return serverUrl + "/" + mount + "/" + repo.key();
+        }
+
+        @Override
+        public Optional<URI> upstreamUrl() {
+            return repo.upstreamUrl() == null ? Optional.empty() : Optional.of(URI.create(repo.upstreamUrl()));
+        }
+
+        @Override
+        public boolean isPublic() {
+            return repo.isPublic();
+        }
+
+        private Optional<StoredAsset> stored(String path) {
+            return store().artifact(repo.id(), path).map(r -> new StoredAssetImpl(r, repo.key(), content.blobs()));
+        }
+
+        @Override
+        public Optional<StoredAsset> get(String path) throws IOException {
+            return switch (repo.type()) {
+                case LOCAL, STAGING -> stored(path);
+                case REMOTE -> {
+                    URI base = upstreamUrl().orElseThrow(() -> new FormatException(503, "NO_UPSTREAM",
+                            "remote repository " + repo.key() + " has no upstream_url"));
+                    URI uri = handler.proxyPolicy().upstreamUri(base, path);
+                    yield proxy.get(repo, path, uri, handler.proxyPolicy().kindOf(path),
+                            handler.proxyPolicy().upstreamHeaders(path));
+                }
+                case VIRTUAL -> {
+                    for (RepositoryContext m : members()) {
+                        Optional<StoredAsset> a;
+                        try {
+                            a = m.get(path);
+                        } catch (FormatException e) {
+                            // one member's broken upstream must not hide the others
+                            if (e.status() >= 500) {
+                                continue;
+                            }
+                            throw e;
+                        }
+                        if (a.isPresent()) {
+                            yield a;
+                        }
+                    }
+                    yield Optional.empty();
+                }
+            };
+        }
+
+        @Override
+        public Optional<StoredAsset> fetch(String path, URI upstreamUri, AssetKind kind) throws IOException {
+            if (repo.type() != RepositoryType.REMOTE) {
+                return get(path);
+            }
+            return proxy.get(repo, path, upstreamUri, kind, handler.proxyPolicy().upstreamHeaders(path));
+        }
+
+        private void checkWritable() {
+            if (repo.type() == RepositoryType.REMOTE) {
+                throw FormatException.methodNotAllowed("repository " + repo.key() + " is a remote (proxy) repository; "
+                        + "it cannot be written to");
+            }
+            if (repo.type() == RepositoryType.VIRTUAL) {
+                throw FormatException.badRequest("repository " + repo.key() + " is virtual; write to one of its members");
+            }
+        }
+
+        @Override
+        public StoredAsset put(String path, InputStream body, PutOptions options) throws IOException {
+            checkWritable();
+            return content.put(repo, path, body, options, handler, callerId);
+        }
+
+        @Override
+        public StoredAsset putBytes(String path, byte[] bytes, PutOptions options) throws IOException {
+            checkWritable();
+            return content.put(repo, path, new ByteArrayInputStream(bytes), options, handler, callerId);
+        }
+
+        @Override
+        public boolean delete(String path) throws IOException {
+            checkWritable();
+            return store().deleteArtifact(repo.id(), path);
+        }
+
+        @Override
+        public List<StoredAsset> list(String prefix) {
+            List<StoredAsset> out = new ArrayList<>();
+            if (repo.type() == RepositoryType.VIRTUAL) {
+                for (RepositoryContext m : members()) {
+                    try {
+                        out.addAll(m.list(prefix));
+                    } catch (IOException e) {
+                        // skip an unreadable member
+                    }
+                }
+                return out;
+            }
+            for (ArtifactRecord r : store().listArtifacts(repo.id(), prefix, null, 0, Integer.MAX_VALUE)) {
+                out.add(new StoredAssetImpl(r, repo.key(), content.blobs()));
+            }
+            return out;
+        }
+
+        @Override
+        public List<StoredAsset> findByName(String name) {
+            List<StoredAsset> out = new ArrayList<>();
+            if (repo.type() == RepositoryType.VIRTUAL) {
+                for (RepositoryContext m : members()) {
+                    try {
+                        out.addAll(m.findByName(name));
+                    } catch (IOException e) {
+                        // skip an unreadable member
+                    }
+                }
+                return out;
+            }
+            for (ArtifactRecord r : store().findByName(repo.id(), name)) {
+                out.add(new StoredAssetImpl(r, repo.key(), content.blobs()));
+            }
+            return out;
+        }
+
+        @Override
+        public List<RepositoryContext> members() {
+            if (repo.type() != RepositoryType.VIRTUAL || depth >= MAX_DEPTH) {
+                return List.of();
+            }
+            List<RepositoryContext> out = new ArrayList<>();
+            for (RepositoryStore.Member m : store().members(repo.id())) {
+                out.add(open(m.repository(), handler, serverUrl, mount, callerId, depth + 1));
+            }
+            return out;
+        }
+
+        @Override
+        public <T> T withLock(String name, IOSupplier<T> work) throws IOException {
+            return Locks.withAdvisoryLock(store().jdbi(), repo.id() + ":" + name, work);
+        }
+    }
+}

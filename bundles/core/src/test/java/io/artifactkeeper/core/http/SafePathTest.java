@@ -1,0 +1,30 @@
+package io.artifactkeeper.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import io.artifactkeeper.api.format.FormatException;
+
+class SafePathTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../etc/passwd", "a/../../b", "%2e%2e/x", "a/%2E%2E/b", "a/%252e%252e/b", "a/..%2fb",
+        "a\\..\\b", "a/%00b", "a//b", "./a", "a/.", "%2e/a", "a/%5c..", "a/%"})
+    void traversalAndMalformedPathsAreRefused(String raw) {
+        assertThatThrownBy(() -> SafePath.normalize(raw)).isInstanceOf(FormatException.class)
+                .satisfies(e -> assertThat(((FormatException) e).status()).isEqualTo(400));
+    }
+
+    @Test
+    void ordinaryPathsPass() {
+        assertThat(SafePath.normalize("com/example/a/1.0/a-1.0.jar")).isEqualTo("com/example/a/1.0/a-1.0.jar");
+        assertThat(SafePath.normalize("@scope%2fpkg")).isEqualTo("@scope/pkg");
+        assertThat(SafePath.normalize("dir/")).isEqualTo("dir/");
+        assertThat(SafePath.normalize("")).isEmpty();
+        assertThat(SafePath.normalize("a%20b/c..d")).isEqualTo("a b/c..d");
+    }
+}
