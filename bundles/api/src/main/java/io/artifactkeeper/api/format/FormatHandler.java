@@ -33,6 +33,17 @@ public interface FormatHandler {
     FormatResponse handle(FormatRequest request, RepositoryContext repository) throws IOException;
 
     /**
+     * Serves a request under this format's mount whose first path segment names no repository
+     * (or that has no segment at all), e.g. OCI's {@code GET /v2/} or {@code /v2/_catalog}.
+     * {@link FormatRequest#path()} is the path below the mount. The default answers 404.
+     */
+    default FormatResponse handleMount(FormatRequest request, MountContext mount) throws IOException {
+        String p = request.path();
+        int slash = p.indexOf('/');
+        return renderError(404, "NOT_FOUND", "repository " + (slash < 0 ? p : p.substring(0, slash)) + " not found");
+    }
+
+    /**
      * Describes an artifact uploaded without format-specific routing (through the artifacts API or
      * a plain PUT): its name, version and content type. Called after the bytes are stored and before
      * the artifact becomes visible; throw {@link InvalidArtifactException} to refuse it.

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -32,6 +33,7 @@ import io.artifactkeeper.api.format.Access;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatResponse;
+import io.artifactkeeper.api.format.MountContext;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.storage.BlobStore;
 import io.artifactkeeper.core.CorePlatform;
@@ -296,19 +298,22 @@ public final class Dispatcher extends HttpServlet {
         // /{mount}/{repo_key}/{rest...}
         String p = raw.substring(1);
         int s1 = p.indexOf('/');
-        if (s1 <= 0) {
-            throw FormatException.notFound("not found: " + raw);
-        }
-        String mount = p.substring(0, s1);
-        String afterMount = p.substring(s1 + 1);
+        String mount = s1 < 0 ? p : p.substring(0, s1);
+        String afterMount = s1 < 0 ? "" : p.substring(s1 + 1);
         int s2 = afterMount.indexOf('/');
         String repoKey = s2 < 0 ? afterMount : afterMount.substring(0, s2);
         String rest = s2 < 0 ? "" : afterMount.substring(s2 + 1);
-        if (repoKey.isEmpty()) {
-            throw FormatException.notFound("no repository in path " + raw);
+        Principal principal = ex.principal().orElse(null);
+        Optional<RepositoryRecord> found = repoKey.isEmpty() ? Optional.empty() : c.repositories().find(repoKey);
+        if (found.isEmpty()) {
+            List<FormatRegistry.Entry> owners = formats.byMount(mount);
+            if (owners.isEmpty()) {
+                throw FormatException.notFound("not found: " + raw);
+            }
+            mountRoute(ex, c, owners.get(0), mount, afterMount, principal);
+            return;
         }
-        RepositoryRecord repo = c.repositories().find(repoKey)
-                .orElseThrow(() -> FormatException.notFound("repository " + repoKey + " not found"));
+        RepositoryRecord repo = found.get();
         FormatRegistry.Entry f = formats.byKey(repo.format()).orElseThrow(() -> new FormatException(503,
                 "FORMAT_UNAVAILABLE", "format '" + repo.format() + "' of repository " + repo.key()
                         + " is not installed or not active"));
@@ -317,18 +322,10 @@ public final class Dispatcher extends HttpServlet {
         }
         FormatHandler handler = f.handler();
         String path = SafePath.normalize(rest);
-        Principal principal = ex.principal().orElse(null);
-        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest,
-                principal == null ? io.artifactkeeper.api.format.Caller.anonymous() : principal.toCaller(), ex.serverUrl());
+        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest, caller(principal), ex.serverUrl());
         Access access = handler.requiredAccess(freq);
         if (!c.access().allowed(principal, repo, access)) {
-            if (principal == null) {
-                ex.response().setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
-                renderFormatError(ex, handler, 401, "UNAUTHORIZED", "authentication required");
-            } else {
-                renderFormatError(ex, handler, 403, "FORBIDDEN", "no " + access.name().toLowerCase(Locale.ROOT)
-                        + " permission on " + repo.key());
-            }
+            denied(ex, handler, principal, access, repo.key());
             return;
         }
         RepositoryContext ctx = c.engine().open(repo, handler, ex.serverUrl(), mount,
@@ -336,6 +333,74 @@ public final class Dispatcher extends HttpServlet {
         FormatResponse fr;
         try {
             fr = handler.handle(freq, ctx);
+        } catch (FormatException e) {
+            renderFormatError(ex, handler, e.status(), e.code(), e.getMessage());
+            return;
+        }
+        writeFormatResponse(ex, fr);
+    }
+
+    private static io.artifactkeeper.api.format.Caller caller(Principal p) {
+        return p == null ? io.artifactkeeper.api.format.Caller.anonymous() : p.toCaller();
+    }
+
+    private static void denied(Exchange ex, FormatHandler handler, Principal principal, Access access, String key)
+            throws IOException {
+        if (principal == null) {
+            ex.response().setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
+            renderFormatError(ex, handler, 401, "UNAUTHORIZED", "authentication required");
+        } else {
+            renderFormatError(ex, handler, 403, "FORBIDDEN", "no " + access.name().toLowerCase(Locale.ROOT)
+                    + " permission on " + key);
+        }
+    }
+
+    /** A request under a mount that names no repository: the format's own mount-level routes. */
+    private void mountRoute(Exchange ex, CorePlatform c, FormatRegistry.Entry f, String mount, String below,
+            Principal principal) throws Exception {
+        FormatHandler handler = f.handler();
+        String path = SafePath.normalize(below);
+        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, below, caller(principal), ex.serverUrl());
+        String base = ex.serverUrl() + "/" + mount;
+        MountContext mc = new MountContext() {
+            @Override
+            public String baseUrl() {
+                return base;
+            }
+
+            @Override
+            public List<RepositoryContext> readableRepositories() {
+                List<RepositoryContext> out = new ArrayList<>();
+                for (RepositoryRecord r : c.repositories().list(null, null)) {
+                    if (f.descriptor().answersTo(r.format()) && c.access().allowed(principal, r, Access.READ)) {
+                        out.add(c.engine().open(r, handler, ex.serverUrl(), mount,
+                                principal == null ? null : principal.userId()));
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public Optional<RepositoryContext> repository(String key) {
+                return c.repositories().find(key).filter(r -> f.descriptor().answersTo(r.format()))
+                        .filter(r -> c.access().allowed(principal, r, Access.READ))
+                        .map(r -> c.engine().open(r, handler, ex.serverUrl(), mount,
+                                principal == null ? null : principal.userId()));
+            }
+
+            @Override
+            public String issueAccessToken() {
+                return c.identity().issueAccessToken(principal);
+            }
+
+            @Override
+            public long accessTokenTtlSeconds() {
+                return c.identity().accessTokenTtlSeconds();
+            }
+        };
+        FormatResponse fr;
+        try {
+            fr = handler.handleMount(freq, mc);
         } catch (FormatException e) {
             renderFormatError(ex, handler, e.status(), e.code(), e.getMessage());
             return;

@@ -202,13 +202,42 @@ public final class IdentityService {
     /** The principal for an access JWT, or empty. */
     public Optional<Principal> fromJwt(String token) {
         Map<String, Object> c = jwt.verify(token, Instant.now().getEpochSecond());
-        if (c == null || !"access".equals(c.get("typ"))) {
+        if (c == null || !"access".equals(c.get("typ")) || !(c.get("sub") instanceof String)) {
             return Optional.empty();
         }
         UUID id = UUID.fromString((String) c.get("sub"));
         // the user may have been disabled or demoted since the token was issued
         return users.findUser(id).filter(UserRecord::active)
                 .map(u -> new Principal(u.id(), u.username(), u.admin(), Set.of("*"), "jwt"));
+    }
+
+    /**
+     * A short-lived access token for a principal, or for anonymous callers one that carries no
+     * identity (registry token endpoints hand tokens to anonymous pulls too).
+     */
+    public String issueAccessToken(Principal p) {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (p == null) {
+            claims.put("anon", true);
+        } else {
+            claims.put("sub", p.userId().toString());
+            claims.put("name", p.username());
+        }
+        claims.put("typ", "access");
+        claims.put("iat", now);
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("exp", now + accessTtl.toSeconds());
+        return jwt.sign(claims);
+    }
+
+    public long accessTokenTtlSeconds() {
+        return accessTtl.toSeconds();
+    }
+
+    private boolean isAnonymousToken(String token) {
+        Map<String, Object> c = jwt.verify(token, Instant.now().getEpochSecond());
+        return c != null && Boolean.TRUE.equals(c.get("anon"));
     }
 
     public Optional<Principal> fromApiToken(String secret) {
@@ -258,6 +287,9 @@ public final class IdentityService {
         switch (scheme) {
             case "basic" -> p = basic(value);
             case "bearer", "token" -> {
+                if (Jwt.looksLikeJwt(value) && isAnonymousToken(value)) {
+                    return Optional.empty();
+                }
                 if (Jwt.looksLikeJwt(value)) {
                     p = fromJwt(value);
                 } else if (value.startsWith(TOKEN_PREFIX)) {
