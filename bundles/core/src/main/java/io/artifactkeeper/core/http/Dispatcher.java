@@ -344,15 +344,23 @@ public final class Dispatcher extends HttpServlet {
         return p == null ? io.artifactkeeper.api.format.Caller.anonymous() : p.toCaller();
     }
 
+    /**
+     * 401 or 403 in the format's own error form. A 401 carries the format's challenge if its error
+     * response has one (OCI asks for a Bearer token), else Basic.
+     */
     private static void denied(Exchange ex, FormatHandler handler, Principal principal, Access access, String key)
             throws IOException {
+        FormatResponse fr;
         if (principal == null) {
-            ex.response().setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
-            renderFormatError(ex, handler, 401, "UNAUTHORIZED", "authentication required");
+            fr = handler.renderError(401, "UNAUTHORIZED", "authentication required");
+            if (fr.headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("WWW-Authenticate"))) {
+                fr.header("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
+            }
         } else {
-            renderFormatError(ex, handler, 403, "FORBIDDEN", "no " + access.name().toLowerCase(Locale.ROOT)
+            fr = handler.renderError(403, "FORBIDDEN", "no " + access.name().toLowerCase(Locale.ROOT)
                     + " permission on " + key);
         }
+        writeFormatResponse(ex, fr);
     }
 
     /** A request under a mount that names no repository: the format's own mount-level routes. */
