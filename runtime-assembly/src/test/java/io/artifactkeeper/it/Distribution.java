@@ -91,7 +91,10 @@ public final class Distribution implements AutoCloseable {
     /** Starts the process (does not wait for readiness). */
     public Distribution start() throws IOException {
         Files.createDirectories(dataDir);
-        log = Files.createTempFile("ak-it-", ".log");
+        // kept under target/it-logs so that a failed run can be read afterwards
+        Path logs = Path.of(System.getProperty("ak.it.logs", "target/it-logs"));
+        Files.createDirectories(logs);
+        log = Files.createTempFile(logs, "server-", ".log");
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/artifact-keeper").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("AK_DATA_DIR", dataDir.toString());

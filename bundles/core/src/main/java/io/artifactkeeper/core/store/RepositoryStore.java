@@ -57,10 +57,10 @@ public final class RepositoryStore {
     }
 
     static RepositoryRecord repo(ResultSet rs) throws SQLException {
-        long q = rs.getLong("quota_bytes");
+        Long quota = rs.getObject("quota_bytes", Long.class);
         return new RepositoryRecord(rs.getObject("id", UUID.class), rs.getString("key"), rs.getString("name"),
                 rs.getString("description"), rs.getString("format"), RepositoryType.fromWire(rs.getString("repo_type")),
-                rs.getBoolean("is_public"), rs.getString("upstream_url"), rs.wasNull() ? null : q,
+                rs.getBoolean("is_public"), rs.getString("upstream_url"), quota,
                 jsonMap(rs.getString("settings_text")), IdentityStore.instant(rs, "created_at"),
                 IdentityStore.instant(rs, "updated_at"));
     }
@@ -166,7 +166,7 @@ public final class RepositoryStore {
             Map<String, Object> attributes, UUID createdBy) {
         return h.createQuery("INSERT INTO artifacts (id, repository_id, path, name, version, size_bytes, checksum_sha256, "
                 + "checksum_sha1, checksum_md5, checksum_sha512, content_type, kind, attributes, created_by) VALUES "
-                + "(:id, :r, :p, :n, :v, :s, :h256, :h1, :m5, :h512, :ct, :k, CAST(:a AS jsonb), :cb) "
+                + "(:id, :r, :p, :n, :v, :s, :h256, :h1, :m5, :h512, :ct, :k, CAST(:a AS jsonb), CAST(:cb AS uuid)) "
                 + "ON CONFLICT (repository_id, path) DO UPDATE SET name = excluded.name, version = excluded.version, "
                 + "size_bytes = excluded.size_bytes, checksum_sha256 = excluded.checksum_sha256, "
                 + "checksum_sha1 = excluded.checksum_sha1, checksum_md5 = excluded.checksum_md5, "
@@ -174,7 +174,7 @@ public final class RepositoryStore {
                 + "attributes = excluded.attributes, updated_at = now() RETURNING " + ART_COLS)
                 .bind("id", UUID.randomUUID()).bind("r", repoId).bind("p", path).bind("n", name).bind("v", version)
                 .bind("s", size).bind("h256", sha256).bind("h1", sha1).bind("m5", md5).bind("h512", sha512)
-                .bind("ct", contentType).bind("k", kind).bind("a", jsonText(attributes)).bind("cb", createdBy)
+                .bind("ct", contentType).bind("k", kind).bind("a", jsonText(attributes)).bind("cb", createdBy == null ? null : createdBy.toString())
                 .map((rs, c) -> artifact(rs)).one();
     }
 

@@ -1,0 +1,64 @@
+package io.artifactkeeper.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * With an external database (AK_DATABASE_URL) that goes away: requests answer 503 quickly (never
+ * 500, never a hang), readiness names the database, and service returns by itself when the
+ * database is back on the same address.
+ */
+class DatabaseOutageIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void requestsGet503WhileTheDatabaseIsDownAndServiceReturns() throws Exception {
+        Path pgData = tmp.resolve("pg");
+        Files.createDirectories(pgData);
+        int pgPort = Distribution.freePort();
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false)
+                .setPort(pgPort).start();
+        try (Distribution ak = new Distribution(tmp.resolve("data"))) {
+            ak.env("AK_DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres?user=postgres").start();
+            ak.awaitReady(Duration.ofSeconds(120));
+            String admin = ak.adminBasic();
+            assertThat(ak.json("POST", "/api/v1/repositories", admin, Map.of("key", "o1", "format", "generic")).statusCode())
+                    .isEqualTo(201);
+            assertThat(ak.send("PUT", "/general/o1/a.txt", admin, null, "x".getBytes()).statusCode()).isEqualTo(201);
+
+            pg.close();
+            long t0 = System.nanoTime();
+            HttpResponse<String> api = ak.send("GET", "/api/v1/repositories", ak.adminBasic(), null, null);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("[measure] API answer with the database down: %d in %d ms%n", api.statusCode(), ms);
+            assertThat(api.statusCode()).as(api.body()).isEqualTo(503);
+            assertThat(ms).as("bounded, no hang").isLessThan(10_000);
+            assertThat(ak.getBytes("/general/o1/a.txt", Distribution.basic("admin", "other-password")).statusCode())
+                    .isEqualTo(503);
+            HttpResponse<String> ready = ak.send("GET", "/readyz", null, null, null);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("database");
+            assertThat(ak.send("GET", "/health", null, null, null).statusCode()).isEqualTo(200);
+
+            pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(pgPort).start();
+            long back = ak.awaitReady(Duration.ofSeconds(60));
+            System.out.printf("[measure] ready again %d ms after the database came back%n", back);
+            HttpResponse<byte[]> r = ak.getBytes("/general/o1/a.txt", admin);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(new String(r.body())).isEqualTo("x");
+        } finally {
+            pg.close();
+        }
+    }
+}
