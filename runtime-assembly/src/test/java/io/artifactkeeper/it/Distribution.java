@@ -42,13 +42,23 @@ public final class Distribution implements AutoCloseable {
     }
 
     public Distribution(Path dataDir, int port) {
+        this(builtDistribution(), dataDir, port);
+    }
+
+    /** A server from another copy of the distribution (e.g. one whose features a test edited). */
+    public Distribution(Path dist, Path dataDir, int port) {
+        this.dist = dist;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /** The distribution the build assembled. */
+    public static Path builtDistribution() {
         String d = System.getProperty("ak.dist");
         if (d == null) {
             throw new IllegalStateException("system property ak.dist is not set (run through Maven failsafe)");
         }
-        this.dist = Path.of(d);
-        this.dataDir = dataDir;
-        this.port = port;
+        return Path.of(d);
     }
 
     public static int freePort() {

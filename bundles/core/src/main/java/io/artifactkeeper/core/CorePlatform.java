@@ -94,12 +94,14 @@ public final class CorePlatform {
     private final ProxyCache proxy;
     private final List<AuthProvider> authProviders = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
+    private final BundleContext bundleContext;
 
     @Activate
     public CorePlatform(BundleContext ctx, Config config, @Reference Database database,
             @Reference(target = "(storage.type=filesystem)", name = "blobStore") BlobStore blobs) {
         this.database = database;
         this.blobs = blobs;
+        this.bundleContext = ctx;
         long t0 = System.nanoTime();
         database.migrate("core", ctx.getBundle(), "db/migration/core");
         IdentityStore users = new IdentityStore(database.jdbi());
@@ -148,6 +150,10 @@ public final class CorePlatform {
 
     void unbindAuthProvider(AuthProvider p) {
         authProviders.remove(p);
+    }
+
+    public BundleContext bundleContext() {
+        return bundleContext;
     }
 
     public Database database() {

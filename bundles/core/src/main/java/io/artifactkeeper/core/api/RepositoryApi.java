@@ -387,7 +387,7 @@ public final class RepositoryApi {
     }
 
     private RepositoryContext context(Exchange ex, RepositoryRecord repo) {
-        FormatRegistry.Entry f = formats.byKey(repo.format()).orElseThrow(() -> ApiException.unavailable(
+        FormatRegistry.Entry f = formats.awaitByKey(repo.format(), 60_000, 15_000).orElseThrow(() -> ApiException.unavailable(
                 "format '" + repo.format() + "' of repository " + repo.key() + " is not installed"));
         return core.engine().open(repo, f.handler(), ex.serverUrl(), f.descriptor().mount(),
                 ex.principal().map(Principal::userId).orElse(null));

@@ -67,6 +67,8 @@ public final class Dispatcher extends HttpServlet {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> HEALTH = Set.of("/health", "/healthz", "/livez");
     private static final Set<String> READY = Set.of("/ready", "/readyz");
+    /** A format unbound this recently is taken to be updating, not gone. */
+    private static final long FORMAT_RECENT_MS = 60_000;
 
     @ObjectClassDefinition(name = "Artifact Keeper HTTP", description = "Request pipeline settings")
     public @interface Config {
@@ -93,6 +95,9 @@ public final class Dispatcher extends HttpServlet {
 
         @AttributeDefinition(description = "How long a stop waits for in-flight requests (ms)")
         long drain_timeout_ms() default 20000;
+
+        @AttributeDefinition(description = "How long a request waits for a format whose bundle is being updated (ms)")
+        long format_update_wait_ms() default 15000;
     }
 
     private final FormatRegistry formats;
@@ -124,6 +129,7 @@ public final class Dispatcher extends HttpServlet {
         Router r = new Router();
         new IdentityApi(c).register(r);
         new RepositoryApi(c, formats).register(r);
+        new io.artifactkeeper.core.api.FormatAdminApi(c.bundleContext(), formats).register(r);
         this.router = r;
         this.core = c;
     }
@@ -314,13 +320,16 @@ public final class Dispatcher extends HttpServlet {
             return;
         }
         RepositoryRecord repo = found.get();
-        FormatRegistry.Entry f = formats.byKey(repo.format()).orElseThrow(() -> new FormatException(503,
-                "FORMAT_UNAVAILABLE", "format '" + repo.format() + "' of repository " + repo.key()
-                        + " is not installed or not active"));
+        FormatRegistry.Entry f = formats.awaitByKey(repo.format(), FORMAT_RECENT_MS, config.format_update_wait_ms())
+                .orElseThrow(() -> new FormatException(503, "FORMAT_UNAVAILABLE", "format '" + repo.format()
+                        + "' of repository " + repo.key() + " is not installed or not active"));
         if (!f.descriptor().mount().equals(mount)) {
             throw FormatException.notFound("repository " + repoKey + " is not served under /" + mount);
         }
         FormatHandler handler = f.handler();
+        if (f.bundle() != null) {
+            ex.response().setHeader("X-Format-Bundle", f.bundle().getSymbolicName() + "/" + f.bundle().getVersion());
+        }
         String path = SafePath.normalize(rest);
         FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest, caller(principal), ex.serverUrl());
         Access access = handler.requiredAccess(freq);

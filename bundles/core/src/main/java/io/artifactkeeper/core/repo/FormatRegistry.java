@@ -30,16 +30,58 @@ public final class FormatRegistry {
     }
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    /** When each format key was last unbound: a format that just left is probably being updated. */
+    private final Map<String, Long> leftAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object changed = new Object();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindFormat(FormatHandler handler, Map<String, Object> props) {
         Bundle b = FrameworkUtil.getBundle(handler.getClass());
         entries.add(new Entry(handler, handler.descriptor(), b, props));
+        synchronized (changed) {
+            changed.notifyAll();
+        }
     }
 
     void unbindFormat(FormatHandler handler) {
+        for (Entry e : entries) {
+            if (e.handler() == handler) {
+                long now = System.currentTimeMillis();
+                leftAt.put(e.descriptor().key(), now);
+                e.descriptor().aliases().forEach(a -> leftAt.put(a, now));
+            }
+        }
         entries.removeIf(e -> e.handler() == handler);
+    }
+
+    /**
+     * The handler for a format key; when the format left within the last {@code recentMs} (its
+     * bundle is being updated or restarted), waits up to {@code waitMs} for it to come back so
+     * that requests during an update are served rather than refused.
+     */
+    public Optional<Entry> awaitByKey(String formatKey, long recentMs, long waitMs) {
+        Optional<Entry> e = byKey(formatKey);
+        Long left = leftAt.get(formatKey);
+        if (e.isPresent() || left == null || System.currentTimeMillis() - left > recentMs) {
+            return e;
+        }
+        long deadline = System.currentTimeMillis() + waitMs;
+        synchronized (changed) {
+            while ((e = byKey(formatKey)).isEmpty()) {
+                long rest = deadline - System.currentTimeMillis();
+                if (rest <= 0) {
+                    break;
+                }
+                try {
+                    changed.wait(Math.min(rest, 100));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return e;
     }
 
     /** The handler answering to a format key or alias. */
