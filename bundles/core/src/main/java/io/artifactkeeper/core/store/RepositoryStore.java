@@ -26,10 +26,20 @@ public final class RepositoryStore {
             + "checksum_sha1, checksum_md5, checksum_sha512, content_type, kind, attributes::text AS attributes, "
             + "created_at, updated_at";
 
+    /** Lookups by key happen on every request; repositories change rarely. */
+    private static final long KEY_CACHE_MS = 2000;
+
     private final Jdbi jdbi;
+    private final java.util.concurrent.ConcurrentHashMap<String, Map.Entry<Optional<RepositoryRecord>, Long>> byKey =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RepositoryStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+    }
+
+    /** Forgets cached lookups after a change to repositories. */
+    private void changed() {
+        byKey.clear();
     }
 
     public Jdbi jdbi() {
@@ -83,8 +93,18 @@ public final class RepositoryStore {
     }
 
     public Optional<RepositoryRecord> find(String key) {
-        return jdbi.withHandle(h -> h.createQuery(REPO_SELECT + " WHERE key = :k").bind("k", key)
+        long now = System.currentTimeMillis();
+        Map.Entry<Optional<RepositoryRecord>, Long> hit = byKey.get(key);
+        if (hit != null && hit.getValue() > now) {
+            return hit.getKey();
+        }
+        Optional<RepositoryRecord> r = jdbi.withHandle(h -> h.createQuery(REPO_SELECT + " WHERE key = :k").bind("k", key)
                 .map((rs, c) -> repo(rs)).findOne());
+        if (byKey.size() > 10_000) {
+            byKey.clear();
+        }
+        byKey.put(key, Map.entry(r, now + KEY_CACHE_MS));
+        return r;
     }
 
     public Optional<RepositoryRecord> find(UUID id) {
@@ -100,6 +120,7 @@ public final class RepositoryStore {
                 + "CAST(:s AS jsonb))").bind("id", id).bind("k", key).bind("n", name).bind("d", description)
                 .bind("f", format).bind("t", type.wireName()).bind("p", isPublic).bind("u", upstream)
                 .bind("q", quota).bind("s", jsonText(settings)).execute());
+        changed();
         return find(id).orElseThrow();
     }
 
@@ -111,10 +132,14 @@ public final class RepositoryStore {
                 + "settings = coalesce(CAST(:s AS jsonb), settings), updated_at = now() WHERE id = :id")
                 .bind("id", id).bind("n", name).bind("d", description).bind("p", isPublic).bind("u", upstream)
                 .bind("q", quota).bind("s", settings == null ? null : jsonText(settings)).execute());
+        changed();
     }
 
     public boolean delete(UUID id) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM repositories WHERE id = :id").bind("id", id).execute()) > 0;
+        boolean gone = jdbi.withHandle(h -> h.createUpdate("DELETE FROM repositories WHERE id = :id").bind("id", id)
+                .execute()) > 0;
+        changed();
+        return gone;
     }
 
     // --- virtual members
