@@ -26,29 +26,6 @@ class LargeUploadIT {
     @TempDir
     Path tmp;
 
-    /** Deterministic bytes, generated on the fly. */
-    static InputStream generated(long size) {
-        return new InputStream() {
-            long pos;
-
-            @Override
-            public int read() {
-                return pos < size ? (int) ((pos++ * 31 + 7) & 0xff) : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (pos >= size) {
-                    return -1;
-                }
-                int n = (int) Math.min(len, size - pos);
-                for (int i = 0; i < n; i++) {
-                    b[off + i] = (byte) ((pos++ * 31 + 7) & 0xff);
-                }
-                return n;
-            }
-        };
-    }
 
     @Test
     void oneGibStreamsThroughASmallHeap() throws Exception {
@@ -58,7 +35,7 @@ class LargeUploadIT {
             assertThat(ak.json("POST", "/api/v1/repositories", admin, Map.of("key", "big", "format", "generic")).statusCode())
                     .isEqualTo(201);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = generated(SIZE)) {
+            try (InputStream in = Generated.bytes(SIZE, 0)) {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {
@@ -70,7 +47,7 @@ class LargeUploadIT {
             long t0 = System.nanoTime();
             HttpResponse<String> up = ak.http().send(HttpRequest.newBuilder(URI.create(ak.url() + "/general/big/one.gib"))
                     .timeout(Duration.ofMinutes(5)).header("Authorization", admin)
-                    .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> generated(SIZE)),
+                    .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> Generated.bytes(SIZE, 0)),
                             SIZE)).build(), HttpResponse.BodyHandlers.ofString());
             double upSecs = (System.nanoTime() - t0) / 1e9;
             assertThat(up.statusCode()).as(up.body()).isEqualTo(201);

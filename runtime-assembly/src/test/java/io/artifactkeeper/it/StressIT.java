@@ -35,28 +35,6 @@ class StressIT {
     @TempDir
     Path tmp;
 
-    static InputStream generated(long size, long seed) {
-        return new InputStream() {
-            long pos;
-
-            @Override
-            public int read() {
-                return pos < size ? (int) (((pos++ + seed) * 2654435761L >>> 13) & 0xff) : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (pos >= size) {
-                    return -1;
-                }
-                int n = (int) Math.min(len, size - pos);
-                for (int i = 0; i < n; i++) {
-                    b[off + i] = (byte) (((pos++ + seed) * 2654435761L >>> 13) & 0xff);
-                }
-                return n;
-            }
-        };
-    }
 
     static String sha256(InputStream in) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -101,12 +79,12 @@ class StressIT {
                 String path = "load/" + i + "/file-" + size + ".bin";
                 long seed = i;
                 results.add(pool.submit(() -> {
-                    expected.put(path, sha256(generated(size, seed)));
+                    expected.put(path, sha256(Generated.bytes(size, seed)));
                     long s = System.nanoTime();
                     HttpResponse<String> r = ak.http().send(HttpRequest.newBuilder(URI.create(ak.url() + "/general/stress/" + path))
                             .timeout(Duration.ofMinutes(10)).header("Authorization", admin)
                             .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                                    () -> generated(size, seed)), size)).build(), HttpResponse.BodyHandlers.ofString());
+                                    () -> Generated.bytes(size, seed)), size)).build(), HttpResponse.BodyHandlers.ofString());
                     latencies.add(System.nanoTime() - s);
                     if (r.statusCode() == 201) {
                         bytes.addAndGet(size);

@@ -1,23 +1,16 @@
 package io.artifactkeeper.core.http;
 
-/** An expected API failure: rendered as {"code","message"} with its status. */
-public class ApiException extends RuntimeException {
+import io.artifactkeeper.api.format.FormatException;
+
+/**
+ * An expected failure of the REST API: rendered as {"code","message"} with its status. The same
+ * kind of failure as a format's {@link FormatException}, which the dispatcher renders natively.
+ */
+public class ApiException extends FormatException {
     private static final long serialVersionUID = 1L;
-    private final int status;
-    private final String code;
 
     public ApiException(int status, String code, String message) {
-        super(message);
-        this.status = status;
-        this.code = code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String code() {
-        return code;
+        super(status, code, message);
     }
 
     public static ApiException badRequest(String message) {

@@ -203,8 +203,6 @@ public final class Dispatcher extends HttpServlet {
         String route = routeClass(raw);
         try {
             handle(ex, raw, route);
-        } catch (ApiException e) {
-            sendError(ex, route, e.status(), e.code(), e.getMessage());
         } catch (FormatException e) {
             sendError(ex, route, e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
