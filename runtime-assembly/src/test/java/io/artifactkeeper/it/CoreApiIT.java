@@ -208,6 +208,51 @@ class CoreApiIT {
     }
 
     @Test
+    void identicalBytesAreStoredOnceAndGarbageCollectionKeepsWhatIsReferenced() throws Exception {
+        ok(ak.json("POST", "/api/v1/repositories", admin, Map.of("key", "gc-a", "format", "generic")), 201);
+        ok(ak.json("POST", "/api/v1/repositories", admin, Map.of("key", "gc-b", "format", "generic")), 201);
+        byte[] shared = "shared bytes across repositories\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+        byte[] lonely = "bytes nobody will reference\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+        ok(ak.send("PUT", "/general/gc-a/shared.bin", admin, null, shared), 201);
+        ok(ak.send("PUT", "/general/gc-b/copy-of-shared.bin", admin, null, shared), 201);
+        ok(ak.send("PUT", "/general/gc-a/lonely.bin", admin, null, lonely), 201);
+        java.nio.file.Path sharedBlob = blob(sha256(shared));
+        java.nio.file.Path lonelyBlob = blob(sha256(lonely));
+        assertThat(sharedBlob).as("one blob for identical bytes in two repositories").exists();
+        assertThat(lonelyBlob).exists();
+
+        ok(ak.send("DELETE", "/general/gc-a/lonely.bin", admin, null, null), 204);
+        ok(ak.send("DELETE", "/general/gc-a/shared.bin", admin, null, null), 204);
+        // the default grace keeps even unreferenced young blobs (their rows may be about to commit)
+        ok(ak.send("POST", "/api/v1/admin/gc", admin, null, null), 200);
+        assertThat(lonelyBlob).exists();
+        JsonNode gc = ok(ak.send("POST", "/api/v1/admin/gc?grace_minutes=0", admin, null, null), 200);
+        assertThat(gc.get("blobs_removed").asInt()).isPositive();
+        assertThat(lonelyBlob).as("unreferenced blob collected").doesNotExist();
+        assertThat(sharedBlob).as("blob still referenced by gc-b kept").exists();
+        assertThat(ak.getBytes("/general/gc-b/copy-of-shared.bin", admin).body()).isEqualTo(shared);
+        assertThat(ak.send("POST", "/api/v1/admin/gc", Distribution.basic("nobody", "x"), null, null).statusCode())
+                .isEqualTo(401);
+    }
+
+    static java.nio.file.Path blob(String sha) {
+        return ak.dataDir().resolve("blobs/sha256/" + sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha);
+    }
+
+    @Test
+    void corsPreflightAndRequestIds() throws Exception {
+        HttpResponse<String> pre = ak.send("OPTIONS", "/api/v1/repositories", null, null, null, "Origin",
+                "https://ui.example.com", "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers",
+                "authorization,content-type");
+        assertThat(pre.statusCode()).isEqualTo(204);
+        assertThat(pre.headers().firstValue("Access-Control-Allow-Origin").orElse("")).isEqualTo("*");
+        assertThat(pre.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
+        HttpResponse<String> r = ak.send("GET", "/health", null, null, null, "X-Request-Id", "trace-123");
+        assertThat(r.headers().firstValue("X-Request-Id").orElse("")).isEqualTo("trace-123");
+        assertThat(ak.send("GET", "/health", null, null, null).headers().firstValue("X-Request-Id")).isPresent();
+    }
+
+    @Test
     void formatsListTheActiveHandlers() throws Exception {
         JsonNode f = ok(ak.send("GET", "/api/v1/formats", admin, null, null), 200);
         assertThat(f.get("items").findValuesAsText("key")).contains("generic");

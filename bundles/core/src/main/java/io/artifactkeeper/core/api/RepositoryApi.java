@@ -174,7 +174,9 @@ public final class RepositoryApi {
 
         r.add("POST", "/api/v1/admin/gc", ex -> {
             ex.requireAdmin();
-            ex.json(200, core.collector().collect());
+            String grace = ex.query("grace_minutes");
+            ex.json(200, grace == null ? core.collector().collect()
+                    : core.collector().collect(java.time.Duration.ofMinutes(ex.queryInt("grace_minutes", 60, 0, 100_000))));
         });
     }
 
