@@ -475,33 +475,36 @@ public final class Dispatcher extends HttpServlet {
         if (status == 401 && resp.getHeader("WWW-Authenticate") == null && !route.equals("api") && !route.equals("auth")) {
             resp.setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
         }
-        if (route.startsWith("format:")) {
-            String mount = route.substring(7);
-            List<FormatRegistry.Entry> es = formats.byMount(mount);
-            if (!es.isEmpty()) {
-                String wa = resp.getHeader("WWW-Authenticate");
-                String ra = resp.getHeader("Retry-After");
-                resp.reset();
-                resp.setHeader("X-Request-Id", ex.requestId());
-                if (wa != null) {
-                    resp.setHeader("WWW-Authenticate", wa);
-                }
-                if (ra != null) {
-                    resp.setHeader("Retry-After", ra);
-                }
-                writeFormatResponse(ex, es.get(0).handler().renderError(status, code, message));
-                return;
-            }
-        }
+        // the reset clears what was set on the way; these headers belong to the error answer
         String wa = resp.getHeader("WWW-Authenticate");
         String ra = resp.getHeader("Retry-After");
-        ex.error(status, code, message);
-        if (wa != null) {
-            resp.setHeader("WWW-Authenticate", wa);
-        }
+        String conn = resp.getHeader("Connection");
+        resp.reset();
+        resp.setHeader("X-Request-Id", ex.requestId());
         if (ra != null) {
             resp.setHeader("Retry-After", ra);
         }
+        if (conn != null) {
+            resp.setHeader("Connection", conn);
+        }
+        if (route.startsWith("format:")) {
+            List<FormatRegistry.Entry> es = formats.byMount(route.substring(7));
+            if (!es.isEmpty()) {
+                FormatResponse fr = es.get(0).handler().renderError(status, code, message);
+                if (wa != null && fr.headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("WWW-Authenticate"))) {
+                    resp.setHeader("WWW-Authenticate", wa);
+                }
+                writeFormatResponse(ex, fr);
+                return;
+            }
+        }
+        if (wa != null) {
+            resp.setHeader("WWW-Authenticate", wa);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", code);
+        m.put("message", message);
+        ex.json(status, m);
     }
 
     private List<String> missing() {
