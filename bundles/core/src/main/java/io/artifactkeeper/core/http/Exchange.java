@@ -157,17 +157,6 @@ public final class Exchange {
         resp.setStatus(204);
     }
 
-    public void error(int status, String code, String message) throws IOException {
-        if (resp.isCommitted()) {
-            return;
-        }
-        resp.reset();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("code", code);
-        m.put("message", message);
-        json(status, m);
-    }
-
     /** {"items": [...], "total": n} plus paging fields. */
     public static Map<String, Object> page(List<?> items, long total, int page, int perPage) {
         Map<String, Object> m = new LinkedHashMap<>();
