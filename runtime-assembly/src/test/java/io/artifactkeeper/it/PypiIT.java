@@ -468,6 +468,31 @@ class PypiIT extends FormatTck {
                 "ak-twine-demo");
     }
 
+    /**
+     * A plain PEP 503 upstream: static folder listings with relative links, no hashes, no JSON, no
+     * metadata files (here the second server's generic repository, whose folder pages are just that).
+     */
+    @Test
+    @Order(5)
+    void aRemoteOfAStaticHtmlIndexWithRelativeLinks() throws Exception {
+        createRepo(upstream, Map.of("key", "static-index", "format", "generic"));
+        byte[] w = wheel("ak_static", "1.0", metadata("ak-static", "1.0"), Map.of("ak_static/__init__.py",
+                "MARKER = 'static index'\n"));
+        assertThat(upstream.send("PUT", "/general/static-index/simple/ak-static/ak_static-1.0-py3-none-any.whl",
+                upstream.adminBasic(), "application/octet-stream", w).statusCode()).isEqualTo(201);
+        createRepo(ak, Map.of("key", "py-remote-static", "format", "pypi", "repo_type", "remote", "upstream_url",
+                upstream.url() + "/general/static-index/", "settings", Map.of("upstream_username", "admin",
+                        "upstream_password", PASSWORD)));
+        HttpResponse<String> page = ak.send("GET", "/pypi/py-remote-static/simple/ak-static/", admin, null, null);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("href=\"" + ak.url()
+                + "/pypi/py-remote-static/packages/ak-static/1.0/ak_static-1.0-py3-none-any.whl\"");
+        Path target = tmp.resolve("pip-static");
+        pipInstall(ak, "py-remote-static", target, "ak-static");
+        assertThat(Files.readString(target.resolve("ak_static/__init__.py"))).contains("static index");
+        assertThat(upstream.logText()).contains("GET /general/static-index/simple/ak-static/ak_static-1.0-py3-none-any.whl 200");
+    }
+
     @Test
     @Order(5)
     void fiftyConcurrentFirstRequestsForAProjectPageReachTheUpstreamOnce() throws Exception {
