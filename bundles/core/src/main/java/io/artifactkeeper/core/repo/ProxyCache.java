@@ -125,7 +125,8 @@ public final class ProxyCache {
         headers.forEach(rb::header);
         String user = (String) repo.settings().get("upstream_username");
         String pass = (String) repo.settings().get("upstream_password");
-        if (user != null && pass != null) {
+        // the upstream's credentials go to the upstream's own origin only, never to a file host it links to
+        if (user != null && pass != null && sameOrigin(upstream, repo.upstreamUrl())) {
             rb.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
         }
@@ -185,6 +186,20 @@ public final class ProxyCache {
                 return serveStale(repo, stale, upstream, "body truncated: " + e.getMessage());
             }
         }
+    }
+
+    static boolean sameOrigin(URI target, String upstreamBase) {
+        if (upstreamBase == null) {
+            return false;
+        }
+        URI base = URI.create(upstreamBase);
+        return target.getScheme() != null && target.getScheme().equalsIgnoreCase(base.getScheme())
+                && target.getHost() != null && target.getHost().equalsIgnoreCase(base.getHost())
+                && effectivePort(target) == effectivePort(base);
+    }
+
+    private static int effectivePort(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     private Optional<StoredAsset> serveStale(RepositoryRecord repo, ArtifactRecord stale, URI upstream, String why) {
