@@ -313,6 +313,23 @@ public final class NpmFormat implements FormatHandler {
                 p.set("keywords", m.get("keywords"));
             }
             p.put("date", NpmPackument.time(doc).path("modified").asText(null));
+            // npm's search output lists (and filters on) maintainers' user names
+            ArrayNode maintainers = p.putArray("maintainers");
+            JsonNode ms = m != null && m.get("maintainers") != null ? m.get("maintainers") : doc.path("maintainers");
+            for (JsonNode x : ms) {
+                String u = x.path("username").asText(x.path("name").asText(null));
+                if (u != null) {
+                    ObjectNode o2 = maintainers.addObject();
+                    o2.put("username", u);
+                    if (x.hasNonNull("email")) {
+                        o2.set("email", x.get("email"));
+                    }
+                }
+            }
+            if (m != null && m.get("_npmUser") instanceof ObjectNode u && u.hasNonNull("name")) {
+                ObjectNode pubr = p.putObject("publisher");
+                pubr.put("username", u.get("name").asText());
+            }
             p.putObject("links").put("npm", repo.baseUrl() + "/" + name);
             ObjectNode score = o.putObject("score");
             score.put("final", 1.0);

@@ -25,6 +25,18 @@ final class NpmResolver {
     private NpmResolver() {
     }
 
+    static boolean sameOrigin(URI a, URI b) {
+        if (a == null || b == null || !a.isAbsolute() || a.getHost() == null) {
+            return false;
+        }
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
     static Optional<ObjectNode> packument(RepositoryContext repo, String name) throws IOException {
         if (repo.type() == RepositoryType.VIRTUAL) {
             List<ObjectNode> docs = new ArrayList<>();
@@ -88,11 +100,13 @@ final class NpmResolver {
                     } catch (IllegalArgumentException e) {
                         throw new FormatException(502, "BAD_UPSTREAM", "upstream names a malformed tarball URL for " + name);
                     }
-                    if (u.isAbsolute() && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                    // only from the upstream's own origin: the core sends the upstream's credentials along
+                    if (sameOrigin(u, repo.upstreamUrl().orElse(null))) {
                         return repo.fetch(path, u, AssetKind.CONTENT);
                     }
                 }
-                if (doc.isPresent() && NpmNames.versionOfTarball(name, file) == null) {
+                if (doc.isPresent() && url.isEmpty()) {
+                    // the upstream's document does not list this file
                     return Optional.empty();
                 }
                 return repo.get(path);

@@ -62,4 +62,14 @@ class NpmRoutesTest {
         assertThat(p.kindOf("p/-/p-1.0.0.tgz")).isEqualTo(AssetKind.CONTENT);
         assertThat(p.upstreamHeaders("p/package.json")).containsEntry("Accept", "application/json");
     }
+
+    @Test
+    void tarballsAreFetchedOnlyFromTheUpstreamsOrigin() {
+        URI up = URI.create("https://registry.example:443/npm/");
+        assertThat(NpmResolver.sameOrigin(URI.create("https://registry.example/p/-/p-1.0.0.tgz"), up)).isTrue();
+        assertThat(NpmResolver.sameOrigin(URI.create("http://registry.example/p/-/p-1.0.0.tgz"), up)).isFalse();
+        assertThat(NpmResolver.sameOrigin(URI.create("https://evil.example/p/-/p-1.0.0.tgz"), up)).isFalse();
+        assertThat(NpmResolver.sameOrigin(URI.create("https://registry.example:8443/p.tgz"), up)).isFalse();
+        assertThat(NpmResolver.sameOrigin(URI.create("p/-/p-1.0.0.tgz"), up)).isFalse();
+    }
 }
