@@ -493,6 +493,29 @@ class NpmIT extends FormatTck {
         assertThat(ak.json("PUT", "/npm/npm-local/ak-bad", admin, good).statusCode()).isEqualTo(201);
     }
 
+    /**
+     * A 40 MiB tarball (54 MiB of base64 in the JSON): more than the 20 M characters Jackson lets a
+     * string have, so it only goes through because the attachment is decoded as a stream.
+     */
+    @Test
+    @Order(5)
+    void aLargePublishIsStreamedIntoStorage() throws Exception {
+        byte[] big = new byte[40 * 1024 * 1024];
+        new java.util.Random(42).nextBytes(big);
+        Map<String, Object> doc = NpmClients.publishDocument("ak-big", "1.0.0", big, reg(ak, "npm-local"));
+        byte[] body = Distribution.JSON.writeValueAsBytes(doc);
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = ak.send("PUT", "/npm/npm-local/ak-big", admin, "application/json", body);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        System.out.printf("[measure] npm publish of a %d MiB tarball (%d MiB JSON): %d ms%n", big.length >> 20,
+                body.length >> 20, ms);
+        JsonNode dist = packument(ak, "npm-local", "ak-big").at("/versions/1.0.0/dist");
+        assertThat(dist.get("shasum").asText()).isEqualTo(NpmClients.hex("SHA-1", big));
+        HttpResponse<byte[]> back = ak.getBytes("/npm/npm-local/ak-big/-/ak-big-1.0.0.tgz", admin);
+        assertThat(back.body()).isEqualTo(big);
+    }
+
     private static void assertBad(HttpResponse<String> r, int status, String says) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         JsonNode e = Distribution.parse(r);
