@@ -200,6 +200,11 @@ class NpmIT extends FormatTck {
         assertThat(ab.has("readme")).isFalse();
         assertThat(ab.at("/versions/1.0.0").has("readme")).isFalse();
         assertThat(ab.at("/versions/1.0.0/dist/integrity").asText()).isEqualTo(NpmClients.integrity(tgz.body()));
+        // revalidation, as npm --prefer-online does it
+        String etag = corgi.headers().firstValue("ETag").orElseThrow();
+        assertThat(ak.send("GET", "/npm/npm-local/@ak-it%2fhello", admin, null, null, "Accept",
+                "application/vnd.npm.install-v1+json", "If-None-Match", etag).statusCode()).isEqualTo(304);
+        assertThat(ak.send("GET", "/npm/npm-local/no-such-package", admin, null, null).body()).contains("\"error\"");
 
         // the same version again: refused as npm's registry does
         Result again = npmIn(scoped, "publish");
