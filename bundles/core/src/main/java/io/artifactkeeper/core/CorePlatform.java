@@ -117,7 +117,7 @@ public final class CorePlatform {
         this.proxy = new ProxyCache(content, Duration.ofSeconds(config.metadata_ttl_seconds()),
                 Duration.ofMillis(config.upstream_connect_timeout_ms()),
                 Duration.ofMillis(config.upstream_request_timeout_ms()));
-        this.engine = new RepositoryEngine(content, proxy);
+        this.engine = new RepositoryEngine(content, proxy, identity);
         this.access = new AccessControl(repositories);
         this.collector = new BlobCollector(blobs, repositories, Duration.ofMinutes(config.gc_grace_minutes()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ak-gc").factory());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -73,6 +74,31 @@ public interface RepositoryContext {
      * nodes, for read-modify-write of metadata documents.
      */
     <T> T withLock(String name, IOSupplier<T> work) throws IOException;
+
+    /**
+     * Checks a user name and password as the core checks a login (local users, then the auth
+     * providers) and, when they are right, issues a new API token for that user named
+     * {@code tokenName}. For protocols whose login endpoint carries the password in its body (npm's
+     * {@code PUT /-/user/org.couchdb.user:NAME}). Empty when the credentials are wrong.
+     *
+     * @since 1.2
+     */
+    default Optional<String> issueApiToken(String username, String password, String tokenName) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * For remote repositories: sends one request to the upstream at {@code upstreamUri} as it is
+     * (method, {@code headers}, streamed {@code body}), without caching, and answers with the
+     * upstream's status, content type and body. For protocol calls that are not reads of assets
+     * (npm's audit {@code POST}s). Empty for other repository types.
+     *
+     * @since 1.2
+     */
+    default Optional<FormatResponse> forwardUpstream(String method, URI upstreamUri, Map<String, String> headers,
+            InputStream body) throws IOException {
+        return Optional.empty();
+    }
 
     /** Supplier that may throw IOException. */
     @FunctionalInterface

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import io.artifactkeeper.api.format.ArtifactDescription;
 import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.StoredAsset;
 import io.artifactkeeper.core.store.ArtifactRecord;
@@ -119,10 +120,39 @@ public final class ProxyCache {
         return row.updatedAt().plus(ttl).isAfter(Instant.now());
     }
 
-    private Optional<StoredAsset> fetch(RepositoryRecord repo, String path, URI upstream, AssetKind kind,
-            Map<String, String> headers, ArtifactRecord stale) throws IOException {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(upstream).timeout(requestTimeout).GET();
+    /**
+     * Sends one request upstream as it is (no cache, no single-flight) and answers with the
+     * upstream's status, content type and streamed body; 502 when the upstream cannot be reached.
+     */
+    public FormatResponse forward(RepositoryRecord repo, String method, URI upstream, Map<String, String> headers,
+            InputStream body) throws IOException {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(upstream).timeout(requestTimeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofInputStream(() -> body));
         headers.forEach(rb::header);
+        authorize(repo, upstream, rb);
+        upstreamRequests.incrementAndGet();
+        HttpResponse<InputStream> resp;
+        try {
+            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new FormatException(502, "UPSTREAM_UNAVAILABLE", "upstream " + upstream + " is unavailable (" + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        InputStream in = resp.body();
+        FormatResponse out = FormatResponse.status(resp.statusCode()).stream(
+                resp.headers().firstValue("Content-Type").orElse("application/octet-stream"), o -> {
+                    try (in) {
+                        in.transferTo(o);
+                    }
+                });
+        resp.headers().firstValue("Content-Encoding").ifPresent(v -> out.header("Content-Encoding", v));
+        return out;
+    }
+
+    private static void authorize(RepositoryRecord repo, URI upstream, HttpRequest.Builder rb) {
         String user = (String) repo.settings().get("upstream_username");
         String pass = (String) repo.settings().get("upstream_password");
         // the upstream's credentials go to the upstream's own origin only, never to a file host it links to
@@ -130,6 +160,13 @@ public final class ProxyCache {
             rb.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
         }
+    }
+
+    private Optional<StoredAsset> fetch(RepositoryRecord repo, String path, URI upstream, AssetKind kind,
+            Map<String, String> headers, ArtifactRecord stale) throws IOException {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(upstream).timeout(requestTimeout).GET();
+        headers.forEach(rb::header);
+        authorize(repo, upstream, rb);
         if (stale != null) {
             Object etag = stale.attributes().get("upstream_etag");
             Object lm = stale.attributes().get("upstream_last_modified");

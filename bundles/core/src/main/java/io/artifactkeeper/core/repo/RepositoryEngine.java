@@ -6,16 +6,19 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatHandler;
+import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.core.security.IdentityService;
 import io.artifactkeeper.core.store.ArtifactRecord;
 import io.artifactkeeper.core.store.RepositoryRecord;
 import io.artifactkeeper.core.store.RepositoryStore;
@@ -30,10 +33,12 @@ public final class RepositoryEngine {
 
     private final ContentService content;
     private final ProxyCache proxy;
+    private final IdentityService identity;
 
-    public RepositoryEngine(ContentService content, ProxyCache proxy) {
+    public RepositoryEngine(ContentService content, ProxyCache proxy, IdentityService identity) {
         this.content = content;
         this.proxy = proxy;
+        this.identity = identity;
     }
 
     public RepositoryStore store() {
@@ -221,6 +226,24 @@ public final class RepositoryEngine {
                 out.add(open(m.repository(), handler, serverUrl, mount, callerId, depth + 1));
             }
             return out;
+        }
+
+        @Override
+        public Optional<String> issueApiToken(String username, String password, String tokenName) {
+            if (username == null || password == null || identity == null) {
+                return Optional.empty();
+            }
+            return identity.checkPassword(username, password).map(u -> (String) identity
+                    .createToken(u.id(), tokenName, List.of("*"), null).get("token"));
+        }
+
+        @Override
+        public Optional<FormatResponse> forwardUpstream(String method, URI upstreamUri, Map<String, String> headers,
+                InputStream body) throws IOException {
+            if (repo.type() != RepositoryType.REMOTE) {
+                return Optional.empty();
+            }
+            return Optional.of(proxy.forward(repo, method, upstreamUri, headers, body));
         }
 
         @Override
