@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -38,6 +39,16 @@ public interface RepositoryContext {
 
     /** Whether anonymous callers may read. */
     boolean isPublic();
+
+    /**
+     * The repository's free-form {@code settings} object as created through the API (JSON-compatible
+     * values), for format options such as Maven's {@code allow_redeploy}. Empty when none were set.
+     *
+     * @since 1.2
+     */
+    default Map<String, Object> settings() {
+        return Map.of();
+    }
 
     /** The asset at {@code path}, resolved according to the repository type. */
     Optional<StoredAsset> get(String path) throws IOException;

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -99,6 +100,11 @@ public final class RepositoryEngine {
         @Override
         public boolean isPublic() {
             return repo.isPublic();
+        }
+
+        @Override
+        public Map<String, Object> settings() {
+            return repo.settings() == null ? Map.of() : repo.settings();
         }
 
         private Optional<StoredAsset> stored(String path) {
