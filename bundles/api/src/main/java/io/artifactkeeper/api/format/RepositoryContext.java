@@ -40,6 +40,16 @@ public interface RepositoryContext {
     /** Whether anonymous callers may read. */
     boolean isPublic();
 
+    /**
+     * The repository's free-form {@code settings} object as created through the API (JSON-compatible
+     * values), for format options such as Maven's {@code allow_redeploy}. Empty when none were set.
+     *
+     * @since 1.2
+     */
+    default Map<String, Object> settings() {
+        return Map.of();
+    }
+
     /** The asset at {@code path}, resolved according to the repository type. */
     Optional<StoredAsset> get(String path) throws IOException;
 

@@ -106,6 +106,11 @@ public final class RepositoryEngine {
             return repo.isPublic();
         }
 
+        @Override
+        public Map<String, Object> settings() {
+            return repo.settings() == null ? Map.of() : repo.settings();
+        }
+
         private Optional<StoredAsset> stored(String path) {
             return store().artifact(repo.id(), path).map(r -> new StoredAssetImpl(r, repo.key(), content.blobs()));
         }
