@@ -58,9 +58,11 @@ public final class RepositoryStore {
 
     static RepositoryRecord repo(ResultSet rs) throws SQLException {
         long q = rs.getLong("quota_bytes");
+        // wasNull() answers for the column read last: ask it right after quota_bytes
+        Long quota = rs.wasNull() ? null : q;
         return new RepositoryRecord(rs.getObject("id", UUID.class), rs.getString("key"), rs.getString("name"),
                 rs.getString("description"), rs.getString("format"), RepositoryType.fromWire(rs.getString("repo_type")),
-                rs.getBoolean("is_public"), rs.getString("upstream_url"), rs.wasNull() ? null : q,
+                rs.getBoolean("is_public"), rs.getString("upstream_url"), quota,
                 jsonMap(rs.getString("settings_text")), IdentityStore.instant(rs, "created_at"),
                 IdentityStore.instant(rs, "updated_at"));
     }
