@@ -168,7 +168,7 @@ public final class RepositoryStore {
             Map<String, Object> attributes, UUID createdBy) {
         return h.createQuery("INSERT INTO artifacts (id, repository_id, path, name, version, size_bytes, checksum_sha256, "
                 + "checksum_sha1, checksum_md5, checksum_sha512, content_type, kind, attributes, created_by) VALUES "
-                + "(:id, :r, :p, :n, :v, :s, :h256, :h1, :m5, :h512, :ct, :k, CAST(:a AS jsonb), :cb) "
+                + "(:id, :r, :p, :n, :v, :s, :h256, :h1, :m5, :h512, :ct, :k, CAST(:a AS jsonb), CAST(:cb AS uuid)) "
                 + "ON CONFLICT (repository_id, path) DO UPDATE SET name = excluded.name, version = excluded.version, "
                 + "size_bytes = excluded.size_bytes, checksum_sha256 = excluded.checksum_sha256, "
                 + "checksum_sha1 = excluded.checksum_sha1, checksum_md5 = excluded.checksum_md5, "
