@@ -322,7 +322,8 @@ public final class Dispatcher extends HttpServlet {
         }
         FormatHandler handler = f.handler();
         String path = SafePath.normalize(rest);
-        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest, caller(principal), ex.serverUrl());
+        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest, caller(principal), ex.serverUrl(),
+                repo.key());
         Access access = handler.requiredAccess(freq);
         if (!c.access().allowed(principal, repo, access)) {
             denied(ex, handler, freq, principal, access, repo.key());
