@@ -156,15 +156,16 @@ public final class OciFormat implements FormatHandler {
     private static FormatResponse renderError(FormatRequest req, int status, String code, String message, Object detail) {
         FormatResponse fr = OciErrors.envelope(status, code, message, detail);
         if (status == 401) {
+            // below the repository, or (no repository found) below /v2 with the key first
             String p = req.path();
-            int slash = p.indexOf('/');
-            String scope = null;
-            if (slash > 0) {
-                OciRoute r = OciRoute.parse(p.substring(slash + 1));
-                if (r != null) {
-                    scope = OciRoute.fullName(p.substring(0, slash), r.name());
-                }
+            String key = req.repositoryKey().orElse(null);
+            if (key == null) {
+                int slash = p.indexOf('/');
+                key = slash > 0 ? p.substring(0, slash) : null;
+                p = slash > 0 ? p.substring(slash + 1) : "";
             }
+            OciRoute r = key == null ? null : OciRoute.parse(p);
+            String scope = r == null ? null : OciRoute.fullName(key, r.name());
             String m = req.method();
             String actions = m.equals("GET") || m.equals("HEAD") ? "pull" : m.equals("DELETE") ? "delete" : "pull,push";
             fr.header("WWW-Authenticate", OciErrors.challenge(req.serverUrl(), scope, actions));
