@@ -460,6 +460,108 @@ class OciIT {
                 404)).isEqualTo("MANIFEST_UNKNOWN");
     }
 
+    // --- jib, ORAS, Helm
+
+    @Test
+    @Order(7)
+    void jibBuildsOnABaseImageFromUsAndPushesToUs() throws Exception {
+        requireTool("mvn", "maven");
+        Path proj = tmp.resolve("jib-app");
+        Files.createDirectories(proj.resolve("src/main/java/demo"));
+        Files.writeString(proj.resolve("pom.xml"), """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>demo</groupId><artifactId>jib-app</artifactId><version>1.0</version>
+                  <properties>
+                    <maven.compiler.release>17</maven.compiler.release>
+                    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+                  </properties>
+                  <build><plugins>
+                    <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.0</version></plugin>
+                    <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+                    <plugin><groupId>com.google.cloud.tools</groupId><artifactId>jib-maven-plugin</artifactId>
+                      <version>3.4.4</version></plugin>
+                  </plugins></build>
+                </project>
+                """);
+        Files.writeString(proj.resolve("src/main/java/demo/Main.java"),
+                "package demo;\npublic class Main { public static void main(String[] a) { System.out.println(\"jib\"); } }\n");
+        run("mvn", "-B", "-ntp", "-q", "-f", proj.resolve("pom.xml").toString(), "compile", "jib:build",
+                "-Djib.from.image=" + host + "/oci-local/app/demo:1.0", "-Djib.from.auth.username=admin",
+                "-Djib.from.auth.password=" + PW, "-Dimage=" + host + "/oci-local/jib/app:1",
+                "-Djib.to.auth.username=admin", "-Djib.to.auth.password=" + PW, "-Djib.allowInsecureRegistries=true",
+                "-DsendCredentialsOverHttp=true");
+        String config = run("skopeo", "inspect", "--config", "--raw", "--tls-verify=false", "--creds", CREDS,
+                "docker://" + host + "/oci-local/jib/app:1");
+        assertThat(config).contains("demo.Main");
+        // the base image's layers are in the jib image, and every blob can be pulled
+        String manifest = run("skopeo", "inspect", "--raw", "--tls-verify=false", "--creds", CREDS,
+                "docker://" + host + "/oci-local/jib/app:1");
+        for (String layer : demo.layerDigests()) {
+            assertThat(manifest).contains(layer);
+        }
+        run("skopeo", "copy", "--src-tls-verify=false", "--src-creds", CREDS, "docker://" + host + "/oci-local/jib/app:1",
+                "oci:" + tmp.resolve("jib-out") + ":1");
+    }
+
+    @Test
+    @Order(8)
+    void orasPushesAndPullsAnArtifactAndFindsItsReferrer() throws Exception {
+        land.oras.Registry registry = land.oras.Registry.builder().insecure(host, "admin", PW).build();
+        Path dir = Files.createDirectories(tmp.resolve("oras-in"));
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "an artifact pushed with ORAS\n");
+        land.oras.ContainerRef ref = land.oras.ContainerRef.parse(host + "/oci-local/oras/notes:1.0");
+        land.oras.Manifest pushed = registry.pushArtifact(ref, land.oras.ArtifactType.from("application/vnd.example.notes"),
+                land.oras.Annotations.empty(), land.oras.Config.empty(), land.oras.LocalPath.of(file, "text/plain"));
+        String digest = pushed.getDescriptor().getDigest();
+        assertThat(digest).startsWith("sha256:");
+
+        // a signature-like referrer whose subject is the artifact
+        land.oras.ContainerRef sigRef = land.oras.ContainerRef.parse(host + "/oci-local/oras/notes:sig");
+        registry.pushBlob(sigRef, "{}".getBytes(StandardCharsets.UTF_8));
+        land.oras.Layer sigLayer = registry.pushBlob(sigRef, "signed!".getBytes(StandardCharsets.UTF_8));
+        land.oras.Descriptor subject = registry.probeDescriptor(ref);
+        land.oras.Manifest sig = land.oras.Manifest.empty()
+                .withArtifactType(land.oras.ArtifactType.from("application/vnd.example.signature"))
+                .withLayers(List.of(sigLayer.withMediaType("application/octet-stream"))).withSubject(subject.toSubject());
+        registry.pushManifest(sigRef, sig);
+        land.oras.Referrers refs = registry.getReferrers(ref.withDigest(digest),
+                land.oras.ArtifactType.from("application/vnd.example.signature"));
+        assertThat(refs.getManifests()).hasSize(1);
+        assertThat(refs.getManifests().get(0).getArtifactType()).isEqualTo("application/vnd.example.signature");
+
+        Path out = Files.createDirectories(tmp.resolve("oras-out"));
+        registry.pullArtifact(ref, out, true);
+        assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("an artifact pushed with ORAS\n");
+    }
+
+    @Test
+    @Order(9)
+    void helmPushesAndPullsAChartThroughOci() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("helm"));
+        com.marcnuri.helm.Helm chart = com.marcnuri.helm.Helm.create().withName("hello").withDir(dir).call();
+        chart.packageIt().withDestination(dir).call();
+        Path tgz = dir.resolve("hello-0.1.0.tgz");
+        assertThat(tgz).exists();
+        com.marcnuri.helm.Helm.registry().login().withHost(host).withUsername("admin").withPassword(PW).plainHttp().call();
+        String pushed = com.marcnuri.helm.Helm.push().withChart(tgz).withRemote(URI.create("oci://" + host + "/oci-local/charts"))
+                .plainHttp().call();
+        assertThat(pushed).contains("sha256:");
+        // pull it back: show and render the chart straight from the registry
+        String shown = com.marcnuri.helm.Helm.show("oci://" + host + "/oci-local/charts/hello").chart().withVersion("0.1.0")
+                .plainHttp().call();
+        assertThat(shown).contains("name: hello").contains("version: 0.1.0");
+        String rendered = com.marcnuri.helm.Helm.template("oci://" + host + "/oci-local/charts/hello").withVersion("0.1.0")
+                .withName("rel").plainHttp().call();
+        assertThat(rendered).contains("kind: Deployment");
+        JsonNode tags = Distribution.parse(ak.send("GET", "/v2/oci-local/charts/hello/tags/list", admin, null, null));
+        assertThat(tags.get("tags").toString()).isEqualTo("[\"0.1.0\"]");
+        String cfg = Distribution.parse(ak.send("GET", "/api/v1/repositories/oci-local/artifacts?q=charts/hello/manifests/0.1.0",
+                admin, null, null)).get("items").get(0).get("content_type").asText();
+        assertThat(cfg).isEqualTo(OciImages.MANIFEST);
+    }
+
     // --- remote and virtual repositories
 
     @Test

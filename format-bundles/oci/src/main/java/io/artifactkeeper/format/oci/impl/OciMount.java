@@ -30,8 +30,12 @@ final class OciMount {
         if (p.isEmpty() && read) {
             return ping(req);
         }
-        if (p.equals("token") && read) {
-            return token(mount);
+        if (p.equals("token")) {
+            if (read) {
+                return token(mount);
+            }
+            // no OAuth2 (POST) token flow: 404 is what makes docker and oras-go fall back to GET
+            throw error(404, "UNSUPPORTED", "the token endpoint answers GET with Basic credentials; OAuth2 is not offered");
         }
         if (p.equals("_catalog") && read) {
             return catalog(req, mount);
