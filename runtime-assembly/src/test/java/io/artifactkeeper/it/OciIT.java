@@ -243,6 +243,23 @@ class OciIT {
                 .get("token").asText();
         assertThat(ak.send("GET", "/v2/", anonToken, null, null).statusCode()).isEqualTo(200);
         assertThat(ak.send("GET", "/v2/oci-local/app/demo/tags/list", anonToken, null, null).statusCode()).isEqualTo(401);
+        // an API token as the Basic password; the token it is exchanged for keeps the API token's scopes
+        String apiToken = Distribution.parse(ak.json("POST", "/api/v1/auth/tokens", admin, Map.of("name", "ci-read",
+                "scopes", List.of("read:artifacts")))).get("token").asText();
+        String readOnly = "Bearer " + Distribution.parse(ak.send("GET", "/v2/token?service=" + host
+                + "&scope=repository:oci-local/app/demo:pull,push", Distribution.basic("ci", apiToken), null, null))
+                .get("token").asText();
+        assertThat(ak.send("GET", "/v2/oci-local/app/demo/manifests/1.0", readOnly, null, null).statusCode()).isEqualTo(200);
+        assertThat(errorCode(ak.send("POST", "/v2/oci-local/app/demo/blobs/uploads/", readOnly, null, null), 403))
+                .isEqualTo("DENIED");
+        // anonymous pulls from a public repository go through an anonymous token, as clients do
+        created(ak.json("POST", "/api/v1/repositories", admin, Map.of("key", "oci-public", "format", "oci",
+                "repo_type", "local", "is_public", true)));
+        push(OciImages.writeLayout(tmp.resolve("demo-public"), demo, "1.0"), host + "/oci-public/app/demo:1.0");
+        String anonPull = run("skopeo", "inspect", "--raw", "--tls-verify=false", "--no-creds",
+                "docker://" + host + "/oci-public/app/demo:1.0");
+        assertThat(OciImages.sha256(anonPull.getBytes(StandardCharsets.UTF_8))).isEqualTo(demo.manifestDigest());
+        assertThat(ak.send("POST", "/v2/oci-public/app/demo/blobs/uploads/", null, null, null).statusCode()).isEqualTo(401);
         // a missing repository looks like a private one to anonymous callers, and is unknown to others
         assertThat(ak.send("GET", "/v2/nosuch/x/manifests/1", null, null, null).statusCode()).isEqualTo(401);
         assertThat(errorCode(ak.send("GET", "/v2/nosuch/x/manifests/1", admin, null, null), 404)).isEqualTo("NAME_UNKNOWN");
