@@ -358,6 +358,11 @@ class OciIT {
         assertThat(ak.send("HEAD", "/v2/oci-other/bob/blobs/" + digest, bob, null, null).statusCode()).isEqualTo(404);
         assertThat(ak.send("GET", "/v2/oci-local/raw/blobs/" + digest, bob, null, null).statusCode()).isEqualTo(403);
 
+        // two repositories, one stored copy of the bytes
+        try (var files = Files.walk(ak.dataDir().resolve("blobs/sha256"))) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals(digest.substring(7)))).hasSize(1);
+        }
+
         // blob delete
         assertThat(ak.send("DELETE", "/v2/oci-other/copy/blobs/" + digest, admin, null, null).statusCode()).isEqualTo(202);
         assertThat(errorCode(ak.send("GET", "/v2/oci-other/copy/blobs/" + digest, admin, null, null), 404))
@@ -411,6 +416,19 @@ class OciIT {
             assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
             assertThat(put.headers().firstValue("Docker-Content-Digest")).contains(img.manifestDigest());
         }
+        // an index of it (multi-platform style), in Docker's manifest list form too
+        for (String type : List.of("application/vnd.oci.image.index.v1+json",
+                "application/vnd.docker.distribution.manifest.list.v2+json")) {
+            byte[] idx = ("{\"schemaVersion\":2,\"mediaType\":\"" + type + "\",\"manifests\":[{\"mediaType\":\""
+                    + OciImages.MANIFEST + "\",\"digest\":\"" + img.manifestDigest() + "\",\"size\":" + img.manifest().length
+                    + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}").getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> putIdx = putManifest("/v2/oci-local/hand/manifests/multi", idx, type);
+            assertThat(putIdx.statusCode()).as(putIdx.body()).isEqualTo(201);
+            HttpResponse<byte[]> getIdx = ak.getBytes("/v2/oci-local/hand/manifests/multi", admin, "Accept", type);
+            assertThat(getIdx.body()).isEqualTo(idx);
+            assertThat(getIdx.headers().firstValue("Content-Type")).contains(type);
+        }
+        assertThat(ak.send("DELETE", "/v2/oci-local/hand/manifests/multi", admin, null, null).statusCode()).isEqualTo(202);
         HttpResponse<String> head = ak.send("HEAD", "/v2/oci-local/hand/manifests/c", admin, null, null);
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("Content-Type")).contains(OciImages.MANIFEST);
@@ -911,7 +929,7 @@ class OciIT {
     // --- docker
 
     static void startDockerd() throws Exception {
-        Path d = Files.createTempDirectory("akd");
+        Path d = Files.createDirectories(tmp.resolve("dockerd"));
         dockerSock = d.resolve("docker.sock");
         dockerd = new ProcessBuilder(which("dockerd").toString(), "--iptables=false", "--ip6tables=false", "--bridge=none",
                 "--storage-driver=vfs", "--data-root", d.resolve("data").toString(), "--exec-root",
