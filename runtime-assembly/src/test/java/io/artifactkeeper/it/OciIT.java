@@ -680,7 +680,14 @@ class OciIT {
         }
         assertThat(statuses).hasSize(50).containsOnly(200);
         assertThat(digests).containsOnly(concurrent.manifestDigest());
-        long upstreamHits = upstream.logText().lines().filter(l -> l.contains("GET /v2/up/conc/img/manifests/1 ")).count();
+        // the upstream writes its access log line just after answering: give it a moment
+        long upstreamHits = 0;
+        for (int i = 0; i < 20 && upstreamHits == 0; i++) {
+            Thread.sleep(i == 0 ? 0 : 100);
+            upstreamHits = upstream.logText().lines().filter(l -> l.contains("GET /v2/up/conc/img/manifests/1 ")).count();
+        }
+        Thread.sleep(300);
+        upstreamHits = upstream.logText().lines().filter(l -> l.contains("GET /v2/up/conc/img/manifests/1 ")).count();
         assertThat(upstreamHits).as("requests for the manifest that reached the upstream").isEqualTo(1);
     }
 
