@@ -1,5 +1,6 @@
 package io.artifactkeeper.core;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +31,7 @@ import io.artifactkeeper.core.repo.BlobCollector;
 import io.artifactkeeper.core.repo.ContentService;
 import io.artifactkeeper.core.repo.ProxyCache;
 import io.artifactkeeper.core.repo.RepositoryEngine;
+import io.artifactkeeper.core.repo.UploadSessionStore;
 import io.artifactkeeper.core.security.IdentityService;
 import io.artifactkeeper.core.store.IdentityStore;
 import io.artifactkeeper.core.store.RepositoryStore;
@@ -76,6 +78,10 @@ public final class CorePlatform {
         @AttributeDefinition(name = "Upstream request timeout (ms)")
         long upstream_request_timeout_ms() default 60000;
 
+        @AttributeDefinition(name = "Upload session lifetime (minutes)", description = "Chunked uploads untouched for "
+                + "this long are discarded")
+        long upload_session_ttl_minutes() default 24 * 60;
+
         @AttributeDefinition(name = "Blob GC interval (minutes)", description = "0: only on demand")
         long gc_interval_minutes() default 360;
 
@@ -92,6 +98,7 @@ public final class CorePlatform {
     private final AccessControl access;
     private final BlobCollector collector;
     private final ProxyCache proxy;
+    private final UploadSessionStore uploads;
     private final List<AuthProvider> authProviders = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final BundleContext bundleContext;
@@ -117,10 +124,17 @@ public final class CorePlatform {
         this.proxy = new ProxyCache(content, Duration.ofSeconds(config.metadata_ttl_seconds()),
                 Duration.ofMillis(config.upstream_connect_timeout_ms()),
                 Duration.ofMillis(config.upstream_request_timeout_ms()));
-        this.engine = new RepositoryEngine(content, proxy, identity);
+        String dataDir = ctx.getProperty("ak.data.dir");
+        Path uploadsDir = (dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
+                : Path.of(dataDir)).resolve("uploads");
+        this.uploads = new UploadSessionStore(uploadsDir, content, config.max_upload_bytes(),
+                Duration.ofMinutes(config.upload_session_ttl_minutes()));
+        this.engine = new RepositoryEngine(content, proxy, identity, uploads);
         this.access = new AccessControl(repositories);
         this.collector = new BlobCollector(blobs, repositories, Duration.ofMinutes(config.gc_grace_minutes()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ak-gc").factory());
+        long sweep = Math.max(1, Math.min(60, config.upload_session_ttl_minutes() / 4));
+        scheduler.scheduleWithFixedDelay(this::expireUploadsQuietly, 0, sweep, TimeUnit.MINUTES);
         if (config.gc_interval_minutes() > 0) {
             scheduler.scheduleWithFixedDelay(this::collectQuietly, config.gc_interval_minutes(),
                     config.gc_interval_minutes(), TimeUnit.MINUTES);
@@ -139,6 +153,14 @@ public final class CorePlatform {
             collector.collect();
         } catch (Exception e) {
             LOG.warn("blob garbage collection failed: {}", e.toString());
+        }
+    }
+
+    private void expireUploadsQuietly() {
+        try {
+            uploads.expire();
+        } catch (Exception e) {
+            LOG.warn("expiring upload sessions failed: {}", e.toString());
         }
     }
 

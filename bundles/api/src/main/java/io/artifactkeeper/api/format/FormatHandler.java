@@ -60,6 +60,15 @@ public interface FormatHandler {
         return FormatResponse.text(status, message);
     }
 
+    /**
+     * Renders an error for a request, so that the format can add headers that depend on it (OCI's 401
+     * challenge names the token endpoint on this server and the scope of the repository). The core
+     * calls this form wherever it knows the request; the default ignores the request.
+     */
+    default FormatResponse renderError(FormatRequest request, int status, String code, String message) {
+        return renderError(status, code, message);
+    }
+
     /** How a remote repository of this format reaches its upstream. */
     default ProxyPolicy proxyPolicy() {
         return ProxyPolicy.PATH_APPEND;

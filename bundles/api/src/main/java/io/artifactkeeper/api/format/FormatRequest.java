@@ -47,4 +47,12 @@ public interface FormatRequest {
 
     /** External base URL of the server, without trailing slash ("http://host:8080"). */
     String serverUrl();
+
+    /**
+     * The key of the repository the request is for; empty for a request under the mount that names
+     * no repository ({@link FormatHandler#handleMount}), whose {@link #path()} is below the mount.
+     */
+    default Optional<String> repositoryKey() {
+        return Optional.empty();
+    }
 }

@@ -76,6 +76,33 @@ public interface RepositoryContext {
     /** Assets recorded with this package name, newest first. */
     List<StoredAsset> findByName(String name) throws IOException;
 
+    /**
+     * Records at {@code path} an asset with the same bytes as {@code source}, an asset read from this
+     * or another repository, without copying the bytes where the platform can share them (blobs are
+     * content-addressed). The default streams them.
+     */
+    default StoredAsset putCopy(String path, StoredAsset source, PutOptions options) throws IOException {
+        try (InputStream in = source.open()) {
+            return put(path, in, options.withExpectedChecksums(source.sha256(), null, null));
+        }
+    }
+
+    /**
+     * Chunked, resumable uploads into this repository (hosted repositories only: a remote one answers
+     * 405, a virtual one 400).
+     */
+    default UploadSessions uploads() {
+        throw new FormatException(405, "UNSUPPORTED", "this platform has no upload sessions");
+    }
+
+    /**
+     * Another repository of the same format by key, if it exists and the caller may read it (e.g. the
+     * source of an OCI cross-repository blob mount). The default finds none.
+     */
+    default Optional<RepositoryContext> readableRepository(String key) {
+        return Optional.empty();
+    }
+
     /** Members of a virtual repository in resolution order (empty for other types). */
     List<RepositoryContext> members();
 

@@ -329,19 +329,20 @@ public final class Dispatcher extends HttpServlet {
             ex.response().setHeader("X-Format-Bundle", f.bundle().getSymbolicName() + "/" + f.bundle().getVersion());
         }
         String path = SafePath.normalize(rest);
-        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest, caller(principal), ex.serverUrl());
+        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest, caller(principal), ex.serverUrl(),
+                repo.key());
         Access access = handler.requiredAccess(freq);
         if (!c.access().allowed(principal, repo, access)) {
-            denied(ex, handler, principal, access, repo.key());
+            denied(ex, handler, freq, principal, access, repo.key());
             return;
         }
         RepositoryContext ctx = c.engine().open(repo, handler, ex.serverUrl(), mount,
-                principal == null ? null : principal.userId());
+                principal == null ? null : principal.userId(), r -> c.access().allowed(principal, r, Access.READ));
         FormatResponse fr;
         try {
             fr = handler.handle(freq, ctx);
         } catch (FormatException e) {
-            renderFormatError(ex, handler, e.status(), e.code(), e.getMessage());
+            renderFormatError(ex, handler, freq, e.status(), e.code(), e.getMessage());
             return;
         }
         writeFormatResponse(ex, fr);
@@ -355,19 +356,23 @@ public final class Dispatcher extends HttpServlet {
      * 401 or 403 in the format's own error form. A 401 carries the format's challenge if its error
      * response has one (OCI asks for a Bearer token), else Basic.
      */
-    private static void denied(Exchange ex, FormatHandler handler, Principal principal, Access access, String key)
-            throws IOException {
+    private static void denied(Exchange ex, FormatHandler handler, FormatRequestImpl freq, Principal principal,
+            Access access, String key) throws IOException {
         FormatResponse fr;
         if (principal == null) {
-            fr = handler.renderError(401, "UNAUTHORIZED", "authentication required");
-            if (fr.headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("WWW-Authenticate"))) {
+            fr = handler.renderError(freq, 401, "UNAUTHORIZED", "authentication required");
+            if (!hasChallenge(fr)) {
                 fr.header("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
             }
         } else {
-            fr = handler.renderError(403, "FORBIDDEN", "no " + access.name().toLowerCase(Locale.ROOT)
+            fr = handler.renderError(freq, 403, "FORBIDDEN", "no " + access.name().toLowerCase(Locale.ROOT)
                     + " permission on " + key);
         }
         writeFormatResponse(ex, fr);
+    }
+
+    private static boolean hasChallenge(FormatResponse fr) {
+        return fr.headers().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("WWW-Authenticate"));
     }
 
     /** A request under a mount that names no repository: the format's own mount-level routes. */
@@ -389,7 +394,8 @@ public final class Dispatcher extends HttpServlet {
                 for (RepositoryRecord r : c.repositories().list(null, null)) {
                     if (f.descriptor().answersTo(r.format()) && c.access().allowed(principal, r, Access.READ)) {
                         out.add(c.engine().open(r, handler, ex.serverUrl(), mount,
-                                principal == null ? null : principal.userId()));
+                                principal == null ? null : principal.userId(),
+                                o -> c.access().allowed(principal, o, Access.READ)));
                     }
                 }
                 return out;
@@ -400,7 +406,8 @@ public final class Dispatcher extends HttpServlet {
                 return c.repositories().find(key).filter(r -> f.descriptor().answersTo(r.format()))
                         .filter(r -> c.access().allowed(principal, r, Access.READ))
                         .map(r -> c.engine().open(r, handler, ex.serverUrl(), mount,
-                                principal == null ? null : principal.userId()));
+                                principal == null ? null : principal.userId(),
+                                o -> c.access().allowed(principal, o, Access.READ)));
             }
 
             @Override
@@ -417,15 +424,15 @@ public final class Dispatcher extends HttpServlet {
         try {
             fr = handler.handleMount(freq, mc);
         } catch (FormatException e) {
-            renderFormatError(ex, handler, e.status(), e.code(), e.getMessage());
+            renderFormatError(ex, handler, freq, e.status(), e.code(), e.getMessage());
             return;
         }
         writeFormatResponse(ex, fr);
     }
 
-    private static void renderFormatError(Exchange ex, FormatHandler h, int status, String code, String message)
-            throws IOException {
-        writeFormatResponse(ex, h.renderError(status, code, message));
+    private static void renderFormatError(Exchange ex, FormatHandler h, FormatRequestImpl freq, int status,
+            String code, String message) throws IOException {
+        writeFormatResponse(ex, h.renderError(freq, status, code, message));
     }
 
     static void writeFormatResponse(Exchange ex, FormatResponse fr) throws IOException {
@@ -472,9 +479,6 @@ public final class Dispatcher extends HttpServlet {
         if (resp.isCommitted()) {
             return;
         }
-        if (status == 401 && resp.getHeader("WWW-Authenticate") == null && !route.equals("api") && !route.equals("auth")) {
-            resp.setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
-        }
         // the reset clears what was set on the way; these headers belong to the error answer
         String wa = resp.getHeader("WWW-Authenticate");
         String ra = resp.getHeader("Retry-After");
@@ -488,14 +492,23 @@ public final class Dispatcher extends HttpServlet {
             resp.setHeader("Connection", conn);
         }
         if (route.startsWith("format:")) {
-            List<FormatRegistry.Entry> es = formats.byMount(route.substring(7));
+            String mount = route.substring(7);
+            List<FormatRegistry.Entry> es = formats.byMount(mount);
             if (!es.isEmpty()) {
-                FormatResponse fr = es.get(0).handler().renderError(status, code, message);
-                if (wa != null && fr.headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("WWW-Authenticate"))) {
-                    resp.setHeader("WWW-Authenticate", wa);
+                FormatResponse fr = es.get(0).handler().renderError(errorRequest(ex, mount), status, code, message);
+                // the format's own challenge (OCI: Bearer) is the only one; else Basic
+                if (!hasChallenge(fr)) {
+                    if (wa != null) {
+                        resp.setHeader("WWW-Authenticate", wa);
+                    } else if (status == 401) {
+                        resp.setHeader("WWW-Authenticate", "Basic realm=\"Artifact Keeper\"");
+                    }
                 }
                 writeFormatResponse(ex, fr);
                 return;
+            }
+            if (status == 401 && wa == null) {
+                wa = "Basic realm=\"Artifact Keeper\"";
             }
         }
         if (wa != null) {
@@ -505,6 +518,19 @@ public final class Dispatcher extends HttpServlet {
         m.put("code", code);
         m.put("message", message);
         ex.json(status, m);
+    }
+
+    /** The request as a format sees it, for rendering an error that happened before the format was called. */
+    private static FormatRequestImpl errorRequest(Exchange ex, String mount) {
+        String raw = ex.path();
+        String below = raw.length() > mount.length() + 2 ? raw.substring(mount.length() + 2) : "";
+        String path;
+        try {
+            path = SafePath.normalize(below);
+        } catch (FormatException e) {
+            path = "";
+        }
+        return new FormatRequestImpl(ex.request(), path, below, caller(ex.principal().orElse(null)), ex.serverUrl());
     }
 
     private List<String> missing() {

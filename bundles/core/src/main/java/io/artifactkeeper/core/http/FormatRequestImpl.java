@@ -22,14 +22,27 @@ final class FormatRequestImpl implements FormatRequest {
     private final String rawPath;
     private final Caller caller;
     private final String serverUrl;
+    private final String repositoryKey;
     private Map<String, List<String>> params;
 
+    /** A request under the mount that names no repository. */
     FormatRequestImpl(HttpServletRequest req, String path, String rawPath, Caller caller, String serverUrl) {
+        this(req, path, rawPath, caller, serverUrl, null);
+    }
+
+    FormatRequestImpl(HttpServletRequest req, String path, String rawPath, Caller caller, String serverUrl,
+            String repositoryKey) {
         this.req = req;
         this.path = path;
         this.rawPath = rawPath;
         this.caller = caller;
         this.serverUrl = serverUrl;
+        this.repositoryKey = repositoryKey;
+    }
+
+    @Override
+    public Optional<String> repositoryKey() {
+        return Optional.ofNullable(repositoryKey);
     }
 
     @Override

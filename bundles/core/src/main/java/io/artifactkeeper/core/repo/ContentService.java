@@ -13,6 +13,7 @@ import io.artifactkeeper.api.format.AssetContent;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.PutOptions;
+import io.artifactkeeper.api.format.StoredAsset;
 import io.artifactkeeper.api.storage.Blob;
 import io.artifactkeeper.api.storage.BlobRef;
 import io.artifactkeeper.api.storage.BlobStore;
@@ -45,8 +46,19 @@ public final class ContentService {
         return store;
     }
 
+    /** Says what a stored file is (a format's {@link FormatHandler#describe}, possibly adapted). */
+    @FunctionalInterface
+    public interface Describer {
+        ArtifactDescription describe(String path, AssetContent content) throws IOException;
+    }
+
     public StoredAssetImpl put(RepositoryRecord repo, String path, InputStream body, PutOptions opts,
             FormatHandler handler, UUID createdBy) throws IOException {
+        return put(repo, path, body, opts, handler == null ? null : handler::describe, createdBy);
+    }
+
+    public StoredAssetImpl put(RepositoryRecord repo, String path, InputStream body, PutOptions opts,
+            Describer describer, UUID createdBy) throws IOException {
         Optional<ArtifactRecord> existing = store.artifact(repo.id(), path);
         if (existing.isPresent() && opts.overwrite() == PutOptions.Overwrite.DENY) {
             throw FormatException.conflict(path + " already exists in " + repo.key() + " and cannot be replaced");
@@ -82,13 +94,51 @@ public final class ContentService {
 
         ArtifactDescription d = opts.description();
         if (d == null) {
-            d = handler == null ? ArtifactDescription.fromPath(path) : handler.describe(path, content(ref));
+            d = describer == null ? ArtifactDescription.fromPath(path) : describer.describe(path, content(ref));
         }
         String contentType = d.contentType() != null ? d.contentType() : guessContentType(path);
         ArtifactDescription desc = d;
         ArtifactRecord row = store.jdbi().inTransaction(h -> store.upsertArtifact(h, repo.id(), path, desc.name(),
                 desc.version(), ref.size(), ref.sha256(), sha1, md5, sha512, contentType,
                 opts.kind().name().toLowerCase(Locale.ROOT), desc.attributes(), createdBy));
+        return new StoredAssetImpl(row, repo.key(), blobs);
+    }
+
+    /**
+     * Records {@code source}'s bytes, already in the blob store, at {@code path} without copying them
+     * (content addressing makes this a new row naming the same blob).
+     */
+    public StoredAssetImpl link(RepositoryRecord repo, String path, StoredAsset source, PutOptions opts,
+            FormatHandler handler, UUID createdBy) throws IOException {
+        Optional<ArtifactRecord> existing = store.artifact(repo.id(), path);
+        if (existing.isPresent() && opts.overwrite() == PutOptions.Overwrite.DENY) {
+            throw FormatException.conflict(path + " already exists in " + repo.key() + " and cannot be replaced");
+        }
+        if (!blobs.exists(source.sha256())) {
+            throw new FormatException(503, "STORAGE_INCONSISTENT", "the bytes of " + source.path()
+                    + " are missing from storage");
+        }
+        if (repo.quotaBytes() != null && repo.quotaBytes() - store.usedBytes(repo.id())
+                + existing.map(ArtifactRecord::sizeBytes).orElse(0L) < source.size()) {
+            throw new FormatException(413, "QUOTA_EXCEEDED", "repository " + repo.key() + " is over its quota");
+        }
+        verify("SHA-256", opts.expectedSha256(), source.sha256());
+        if (existing.isPresent() && opts.overwrite() == PutOptions.Overwrite.IF_IDENTICAL) {
+            if (existing.get().sha256().equals(source.sha256())) {
+                return new StoredAssetImpl(existing.get(), repo.key(), blobs);
+            }
+            throw FormatException.conflict(path + " already exists in " + repo.key() + " with different content");
+        }
+        BlobRef ref = new BlobRef(source.sha256(), source.size(), 0);
+        ArtifactDescription d = opts.description();
+        if (d == null) {
+            d = handler == null ? ArtifactDescription.fromPath(path) : handler.describe(path, content(ref));
+        }
+        String contentType = d.contentType() != null ? d.contentType() : source.contentType();
+        ArtifactDescription desc = d;
+        ArtifactRecord row = store.jdbi().inTransaction(h -> store.upsertArtifact(h, repo.id(), path, desc.name(),
+                desc.version(), source.size(), source.sha256(), source.sha1(), source.md5(), source.sha512(),
+                contentType, opts.kind().name().toLowerCase(Locale.ROOT), desc.attributes(), createdBy));
         return new StoredAssetImpl(row, repo.key(), blobs);
     }
 

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import io.artifactkeeper.api.format.ArtifactDescription;
 import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.StoredAsset;
@@ -45,6 +46,7 @@ public final class ProxyCache {
     private final Duration requestTimeout;
     private final ConcurrentHashMap<String, CompletableFuture<Optional<StoredAsset>>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong upstreamRequests = new AtomicLong();
+    private final UpstreamTokens tokens;
 
     public ProxyCache(ContentService content, Duration metadataTtl, Duration connectTimeout, Duration requestTimeout) {
         this.content = content;
@@ -52,6 +54,7 @@ public final class ProxyCache {
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+        this.tokens = new UpstreamTokens(http, requestTimeout);
     }
 
     /** How many requests went upstream (for tests and metrics). */
@@ -61,6 +64,12 @@ public final class ProxyCache {
 
     public Optional<StoredAsset> get(RepositoryRecord repo, String path, URI upstream, AssetKind kind,
             Map<String, String> headers) throws IOException {
+        return get(repo, path, upstream, kind, headers, null);
+    }
+
+    /** As above; {@code handler} (may be null) describes what was fetched (name, version, attributes). */
+    public Optional<StoredAsset> get(RepositoryRecord repo, String path, URI upstream, AssetKind kind,
+            Map<String, String> headers, FormatHandler handler) throws IOException {
         Optional<ArtifactRecord> cached = content.store().artifact(repo.id(), path);
         if (cached.isPresent() && isFresh(repo, cached.get(), kind)) {
             return Optional.of(new StoredAssetImpl(cached.get(), repo.key(), content.blobs()));
@@ -79,7 +88,7 @@ public final class ProxyCache {
                 mine.complete(hit);
                 return hit;
             }
-            Optional<StoredAsset> result = fetch(repo, path, upstream, kind, headers, again.orElse(null));
+            Optional<StoredAsset> result = fetch(repo, path, upstream, kind, headers, again.orElse(null), handler);
             mine.complete(result);
             return result;
         } catch (IOException | RuntimeException e) {
@@ -153,20 +162,22 @@ public final class ProxyCache {
     }
 
     private static void authorize(RepositoryRecord repo, URI upstream, HttpRequest.Builder rb) {
-        String user = (String) repo.settings().get("upstream_username");
-        String pass = (String) repo.settings().get("upstream_password");
-        // the upstream's credentials go to the upstream's own origin only, never to a file host it links to
-        if (user != null && pass != null && sameOrigin(upstream, repo.upstreamUrl())) {
-            rb.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
+        String basic = upstreamBasic(repo);
+        if (basic != null && sameOrigin(upstream, repo.upstreamUrl())) {
+            rb.header("Authorization", basic);
         }
     }
 
     private Optional<StoredAsset> fetch(RepositoryRecord repo, String path, URI upstream, AssetKind kind,
-            Map<String, String> headers, ArtifactRecord stale) throws IOException {
+            Map<String, String> headers, ArtifactRecord stale, FormatHandler handler) throws IOException {
         HttpRequest.Builder rb = HttpRequest.newBuilder(upstream).timeout(requestTimeout).GET();
         headers.forEach(rb::header);
-        authorize(repo, upstream, rb);
+        // the upstream's credentials go to its own origin only (and, for registry token auth, to the
+        // token realm it names); never to a file host its metadata links to
+        String basic = upstreamBasic(repo);
+        if (basic != null && sameOrigin(upstream, repo.upstreamUrl())) {
+            rb.header("Authorization", basic);
+        }
         if (stale != null) {
             Object etag = stale.attributes().get("upstream_etag");
             Object lm = stale.attributes().get("upstream_last_modified");
@@ -177,10 +188,9 @@ public final class ProxyCache {
                 rb.header("If-Modified-Since", l);
             }
         }
-        upstreamRequests.incrementAndGet();
         HttpResponse<InputStream> resp;
         try {
-            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            resp = sendWithBearerRetry(repo, rb, basic);
         } catch (HttpTimeoutException e) {
             return serveStale(repo, stale, upstream, "timed out");
         } catch (IOException e) {
@@ -213,11 +223,25 @@ public final class ProxyCache {
             resp.headers().firstValue("Last-Modified").ifPresent(v -> attrs.put("upstream_last_modified", v));
             attrs.put("upstream_url", upstream.toString());
             String ct = resp.headers().firstValue("Content-Type").orElse(null);
-            ArtifactDescription d = new ArtifactDescription(stale == null ? ArtifactDescription.fromPath(path).name()
-                    : stale.name(), stale == null ? null : stale.version(), ct, attrs);
+            ContentService.Describer describer = (p, c) -> {
+                ArtifactDescription fd = null;
+                if (handler != null) {
+                    try {
+                        fd = handler.describe(p, c);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debug("format could not describe {} fetched from {}: {}", p, upstream, e.toString());
+                    }
+                }
+                if (fd == null) {
+                    fd = stale == null ? ArtifactDescription.fromPath(p)
+                            : new ArtifactDescription(stale.name(), stale.version(), null, Map.of());
+                }
+                Map<String, Object> all = new HashMap<>(fd.attributes());
+                all.putAll(attrs);
+                return new ArtifactDescription(fd.name(), fd.version(), ct != null ? ct : fd.contentType(), all);
+            };
             try {
-                return Optional.of(content.put(repo, path, body, PutOptions.defaults().withKind(kind).withDescription(d),
-                        null, null));
+                return Optional.of(content.put(repo, path, body, PutOptions.defaults().withKind(kind), describer, null));
             } catch (IOException e) {
                 // the upstream dropped the connection mid-body: nothing was recorded
                 return serveStale(repo, stale, upstream, "body truncated: " + e.getMessage());
@@ -237,6 +261,44 @@ public final class ProxyCache {
 
     private static int effectivePort(URI u) {
         return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private static String upstreamBasic(RepositoryRecord repo) {
+        Object user = repo.settings().get("upstream_username");
+        Object pass = repo.settings().get("upstream_password");
+        if (user instanceof String u && pass instanceof String p) {
+            return "Basic " + Base64.getEncoder().encodeToString((u + ":" + p).getBytes(StandardCharsets.UTF_8));
+        }
+        return null;
+    }
+
+    /**
+     * Sends the request; when the upstream answers 401 with a Bearer challenge (registry token
+     * authentication), gets a token from the challenge's realm (with the repository's upstream
+     * credentials, if any) and sends the request once more with it. Tokens are reused until they
+     * expire.
+     */
+    private HttpResponse<InputStream> sendWithBearerRetry(RepositoryRecord repo, HttpRequest.Builder rb, String basic)
+            throws IOException, InterruptedException {
+        upstreamRequests.incrementAndGet();
+        HttpResponse<InputStream> resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (resp.statusCode() != 401) {
+            return resp;
+        }
+        Optional<Map<String, String>> challenge = resp.headers().allValues("WWW-Authenticate").stream()
+                .map(UpstreamTokens::parseBearer).flatMap(Optional::stream).findFirst();
+        if (challenge.isEmpty()) {
+            return resp;
+        }
+        resp.body().close();
+        String token = tokens.token(repo.id() + "", challenge.get(), basic);
+        rb.setHeader("Authorization", "Bearer " + token);
+        upstreamRequests.incrementAndGet();
+        HttpResponse<InputStream> again = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (again.statusCode() == 401) {
+            tokens.forget(repo.id() + "", challenge.get());
+        }
+        return again;
     }
 
     private Optional<StoredAsset> serveStale(RepositoryRecord repo, ArtifactRecord stale, URI upstream, String why) {

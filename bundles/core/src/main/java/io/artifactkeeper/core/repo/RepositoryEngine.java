@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.api.format.FormatException;
@@ -19,6 +20,7 @@ import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
 import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.api.format.UploadSessions;
 import io.artifactkeeper.core.store.ArtifactRecord;
 import io.artifactkeeper.core.store.RepositoryRecord;
 import io.artifactkeeper.core.store.RepositoryStore;
@@ -34,11 +36,13 @@ public final class RepositoryEngine {
     private final ContentService content;
     private final ProxyCache proxy;
     private final IdentityService identity;
+    private final UploadSessionStore uploads;
 
-    public RepositoryEngine(ContentService content, ProxyCache proxy, IdentityService identity) {
+    public RepositoryEngine(ContentService content, ProxyCache proxy, IdentityService identity, UploadSessionStore uploads) {
         this.content = content;
         this.proxy = proxy;
         this.identity = identity;
+        this.uploads = uploads;
     }
 
     public RepositoryStore store() {
@@ -51,12 +55,16 @@ public final class RepositoryEngine {
 
     public RepositoryContext open(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount,
             UUID callerId) {
-        return open(repo, handler, serverUrl, mount, callerId, 0);
+        return open(repo, handler, serverUrl, mount, callerId, r -> false);
     }
 
-    private RepositoryContext open(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount,
-            UUID callerId, int depth) {
-        return new Context(repo, handler, serverUrl, mount, callerId, depth);
+    /**
+     * As above; {@code mayRead} says which other repositories the caller may read (for
+     * {@link RepositoryContext#readableRepository}).
+     */
+    public RepositoryContext open(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount,
+            UUID callerId, Predicate<RepositoryRecord> mayRead) {
+        return new Context(repo, handler, serverUrl, mount, callerId, mayRead, 0);
     }
 
     private final class Context implements RepositoryContext {
@@ -65,14 +73,17 @@ public final class RepositoryEngine {
         private final String serverUrl;
         private final String mount;
         private final UUID callerId;
+        private final Predicate<RepositoryRecord> mayRead;
         private final int depth;
 
-        Context(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount, UUID callerId, int depth) {
+        Context(RepositoryRecord repo, FormatHandler handler, String serverUrl, String mount, UUID callerId,
+                Predicate<RepositoryRecord> mayRead, int depth) {
             this.repo = repo;
             this.handler = handler;
             this.serverUrl = serverUrl;
             this.mount = mount;
             this.callerId = callerId;
+            this.mayRead = mayRead;
             this.depth = depth;
         }
 
@@ -124,7 +135,7 @@ public final class RepositoryEngine {
                             "remote repository " + repo.key() + " has no upstream_url"));
                     URI uri = handler.proxyPolicy().upstreamUri(base, path);
                     yield proxy.get(repo, path, uri, handler.proxyPolicy().kindOf(path),
-                            handler.proxyPolicy().upstreamHeaders(path));
+                            handler.proxyPolicy().upstreamHeaders(path), handler);
                 }
                 case VIRTUAL -> {
                     for (RepositoryContext m : members()) {
@@ -152,7 +163,7 @@ public final class RepositoryEngine {
             if (repo.type() != RepositoryType.REMOTE) {
                 return get(path);
             }
-            return proxy.get(repo, path, upstreamUri, kind, handler.proxyPolicy().upstreamHeaders(path));
+            return proxy.get(repo, path, upstreamUri, kind, handler.proxyPolicy().upstreamHeaders(path), handler);
         }
 
         private void checkWritable() {
@@ -175,6 +186,27 @@ public final class RepositoryEngine {
         public StoredAsset putBytes(String path, byte[] bytes, PutOptions options) throws IOException {
             checkWritable();
             return content.put(repo, path, new ByteArrayInputStream(bytes), options, handler, callerId);
+        }
+
+        @Override
+        public StoredAsset putCopy(String path, StoredAsset source, PutOptions options) throws IOException {
+            checkWritable();
+            if (source instanceof StoredAssetImpl) {
+                return content.link(repo, path, source, options, handler, callerId);
+            }
+            return RepositoryContext.super.putCopy(path, source, options);
+        }
+
+        @Override
+        public UploadSessions uploads() {
+            checkWritable();
+            return uploads.forRepository(repo, handler, callerId);
+        }
+
+        @Override
+        public Optional<RepositoryContext> readableRepository(String key) {
+            return store().find(key).filter(r -> handler.descriptor().answersTo(r.format())).filter(mayRead)
+                    .map(r -> new Context(r, handler, serverUrl, mount, callerId, mayRead, 0));
         }
 
         @Override
@@ -228,7 +260,7 @@ public final class RepositoryEngine {
             }
             List<RepositoryContext> out = new ArrayList<>();
             for (RepositoryStore.Member m : store().members(repo.id())) {
-                out.add(open(m.repository(), handler, serverUrl, mount, callerId, depth + 1));
+                out.add(new Context(m.repository(), handler, serverUrl, mount, callerId, mayRead, depth + 1));
             }
             return out;
         }

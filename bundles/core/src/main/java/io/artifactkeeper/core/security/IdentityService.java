@@ -206,9 +206,12 @@ public final class IdentityService {
             return Optional.empty();
         }
         UUID id = UUID.fromString((String) c.get("sub"));
+        // a token exchanged for a scoped API token keeps that token's scopes
+        Set<String> scopes = c.get("scp") instanceof List<?> l
+                ? Set.copyOf(l.stream().map(String::valueOf).toList()) : Set.of("*");
         // the user may have been disabled or demoted since the token was issued
         return users.findUser(id).filter(UserRecord::active)
-                .map(u -> new Principal(u.id(), u.username(), u.admin(), Set.of("*"), "jwt"));
+                .map(u -> new Principal(u.id(), u.username(), u.admin(), scopes, "jwt"));
     }
 
     /**
@@ -223,6 +226,9 @@ public final class IdentityService {
         } else {
             claims.put("sub", p.userId().toString());
             claims.put("name", p.username());
+            if (!p.scopes().contains("*")) {
+                claims.put("scp", List.copyOf(p.scopes()));
+            }
         }
         claims.put("typ", "access");
         claims.put("iat", now);
