@@ -125,7 +125,10 @@ public final class Main {
                     }
                 }
             }
-            setStartLevel(fsl, level.getKey());
+            if (felix.getState() != Bundle.ACTIVE) {
+                break; // a SIGTERM arrived while starting: stop raising the start level
+            }
+            setStartLevel(felix, fsl, level.getKey());
             if (!configured && isActive(ctx, "org.apache.felix.configadmin")) {
                 applyConfigurations(ctx, features, settings, home);
                 configured = true;
@@ -252,7 +255,7 @@ public final class Main {
         return false;
     }
 
-    private static void setStartLevel(FrameworkStartLevel fsl, int level) throws InterruptedException {
+    private static void setStartLevel(Felix felix, FrameworkStartLevel fsl, int level) throws InterruptedException {
         Object done = new Object();
         boolean[] reached = {false};
         synchronized (done) {
@@ -263,7 +266,8 @@ public final class Main {
                 }
             });
             long deadline = System.currentTimeMillis() + 60_000;
-            while (!reached[0] && System.currentTimeMillis() < deadline) {
+            // a framework that is stopping never reaches the level: do not wait for it
+            while (!reached[0] && System.currentTimeMillis() < deadline && felix.getState() == Bundle.ACTIVE) {
                 done.wait(1000);
             }
         }
