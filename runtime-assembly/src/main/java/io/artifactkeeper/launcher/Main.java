@@ -107,6 +107,8 @@ public final class Main {
         BundleContext ctx = felix.getBundleContext();
 
         TreeMap<Integer, List<Bundle>> byLevel = installBundles(ctx, features, home);
+        // readiness waits for the last start level: until then not every format is there
+        System.setProperty("ak.startlevel.target", String.valueOf(byLevel.isEmpty() ? 1 : byLevel.lastKey()));
         if (check) {
             return checkResolution(felix, byLevel);
         }

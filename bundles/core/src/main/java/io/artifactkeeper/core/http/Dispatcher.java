@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -102,6 +103,7 @@ public final class Dispatcher extends HttpServlet {
 
     private final FormatRegistry formats;
     private final Config config;
+    private final transient BundleContext bundleContext;
     private final Metrics metrics = new Metrics();
     private final RateLimiter apiLimiter;
     private final RateLimiter formatLimiter;
@@ -114,7 +116,8 @@ public final class Dispatcher extends HttpServlet {
     private volatile BlobStore blobStore;
 
     @Activate
-    public Dispatcher(@Reference FormatRegistry formats, Config config) {
+    public Dispatcher(BundleContext bundleContext, @Reference FormatRegistry formats, Config config) {
+        this.bundleContext = bundleContext;
         this.formats = formats;
         this.config = config;
         this.apiLimiter = new RateLimiter(config.rate_limit_api_per_second(), Math.max(10, config.rate_limit_api_per_second() * 2));
@@ -535,6 +538,13 @@ public final class Dispatcher extends HttpServlet {
 
     private List<String> missing() {
         List<String> out = new ArrayList<>();
+        String target = bundleContext.getProperty("ak.startlevel.target");
+        if (target != null) {
+            int now = bundleContext.getBundle(0).adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).getStartLevel();
+            if (now < Integer.parseInt(target)) {
+                out.add("startup: framework at start level " + now + " of " + target);
+            }
+        }
         Database d = database;
         if (d == null) {
             out.add("database: no database service (the db bundle is not active)");
