@@ -3,7 +3,6 @@ package io.artifactkeeper.tck.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -88,8 +87,8 @@ public abstract class BlobStoreConformance {
 
     /**
      * Makes the current store's backing storage refuse writes (a read-only or full volume, a bucket
-     * that denies uploads), so that puts and {@link BlobStore#checkHealth()} must fail. Returns false
-     * when the backend cannot simulate that; the tests that need it are then skipped.
+     * that denies uploads), so that puts and {@link BlobStore#checkHealth()} must fail. Every backend
+     * must implement it: returning false fails the read-only test rather than skipping it.
      */
     protected boolean makeUnwritable() throws Exception {
         return false;
@@ -643,7 +642,7 @@ public abstract class BlobStoreConformance {
         BlobRef ref = put(existing);
         Map<String, Long> before = snapshot();
         unwritable = makeUnwritable();
-        assumeTrue(unwritable, "the backend cannot simulate an unwritable store");
+        assertThat(unwritable).as("every backend must simulate an unwritable store: override makeUnwritable()").isTrue();
 
         byte[] fresh = DeterministicInputStream.bytes(27, 10_000);
         assertThatThrownBy(() -> store.put(new ByteArrayInputStream(fresh), -1)).isInstanceOf(IOException.class);
