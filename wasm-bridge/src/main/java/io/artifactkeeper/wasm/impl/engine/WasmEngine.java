@@ -82,7 +82,8 @@ public final class WasmEngine implements AutoCloseable {
     }
 
     public String version() {
-        return engine.getVersion();
+        var wasm = engine.getLanguages().get("wasm");
+        return wasm != null ? wasm.getVersion() : engine.getVersion();
     }
 
     @Override
