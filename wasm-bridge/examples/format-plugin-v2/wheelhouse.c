@@ -183,20 +183,23 @@ ak_result_http_response *handle_request(const ak_handle_request_args *args) {
     if (ak_str_eq(rest, "/")) {
         ak_buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.0\">"
                         "<title>Simple index</title></head><body>\n");
+        /* each project once: normalized names computed once, then compared */
+        ak_string *norms = ak_alloc(sizeof(ak_string) * (n ? n : 1), 4);
         for (size_t i = 0; i < n; i++) {
             ak_string name, version;
-            if (!split_dist(file_name(arts[i].path), &name, &version)) continue;
-            ak_string norm = normalize(name);
+            norms[i].ptr = 0;
+            norms[i].len = 0;
+            if (split_dist(file_name(arts[i].path), &name, &version)) norms[i] = normalize(name);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (norms[i].len == 0) continue;
             int seen = 0;
-            for (size_t j = 0; j < i && !seen; j++) {
-                ak_string n2, v2;
-                if (split_dist(file_name(arts[j].path), &n2, &v2) && str_eq(normalize(n2), norm)) seen = 1;
-            }
+            for (size_t j = 0; j < i && !seen; j++) seen = str_eq(norms[j], norms[i]);
             if (seen) continue;
             ak_buf_puts(&b, "<a href=\"");
-            ak_buf_html(&b, norm);
+            ak_buf_html(&b, norms[i]);
             ak_buf_puts(&b, "/\">");
-            ak_buf_html(&b, norm);
+            ak_buf_html(&b, norms[i]);
             ak_buf_puts(&b, "</a><br/>\n");
         }
         ak_buf_puts(&b, "</body></html>\n");
