@@ -12,16 +12,20 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
- * Fetches a plugin from a Git repository with JGit: a bare clone into a temporary folder, the
+ * Fetches a plugin from a Git repository with JGit: branches, tags and HEAD fetched into a
+ * temporary bare repository, the
  * ref resolved (branch, tag or commit), and the files of the plugin's folder read from that
  * commit's tree (nothing is checked out). The clone is deleted afterwards.
  */
 final class GitSource {
+    private static final String REMOTE_HEAD = "refs/remote-head";
 
     private GitSource() {
     }
@@ -39,10 +43,16 @@ final class GitSource {
         try {
             Files.createDirectories(tmpRoot);
             tmp = Files.createTempDirectory(tmpRoot, "git-");
-            try (Git git = Git.cloneRepository().setURI(url.trim()).setDirectory(tmp.toFile()).setBare(true)
-                    .setCloneAllBranches(true).setTimeout(60).call()) {
+            try (Git git = Git.init().setBare(true).setDirectory(tmp.toFile()).call()) {
                 Repository repo = git.getRepository();
-                ObjectId id = resolve(repo, r);
+                // no automatic gc in the background: the folder is deleted right after
+                StoredConfig cfg = repo.getConfig();
+                cfg.setInt("gc", null, "auto", 0);
+                cfg.setBoolean("gc", null, "autoDetach", false);
+                cfg.save();
+                git.fetch().setRemote(url.trim()).setTimeout(60).setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"),
+                        new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+HEAD:" + REMOTE_HEAD)).call();
+                ObjectId id = resolve(repo, r.equals("HEAD") ? REMOTE_HEAD : r);
                 if (id == null) {
                     throw new PluginPackage.InvalidPackageException("ref '" + r + "' not found in " + url);
                 }
