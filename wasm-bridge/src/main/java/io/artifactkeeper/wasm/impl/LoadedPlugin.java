@@ -18,6 +18,8 @@ final class LoadedPlugin {
     volatile ServiceRegistration<FormatHandler> registration;
     volatile WasmFormatHandler handler;
     final PluginStats stats = new PluginStats();
+    /** Enabled and waiting for the engine at start. */
+    volatile boolean loading;
 
     LoadedPlugin(PluginRecord record, PluginManifest manifest) {
         this.record = record;
@@ -28,6 +30,9 @@ final class LoadedPlugin {
     String state() {
         if (!record.enabled()) {
             return "disabled";
+        }
+        if (loading) {
+            return "loading";
         }
         return runtime == null ? "failed" : "enabled";
     }

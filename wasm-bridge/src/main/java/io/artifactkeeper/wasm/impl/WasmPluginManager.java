@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -88,11 +89,13 @@ public final class WasmPluginManager {
     private final Config config;
     private final PluginStore store;
     private final BundleContext bundleContext;
-    private final WasmEngine engine;
+    private final CompletableFuture<WasmEngine> engineFuture = new CompletableFuture<>();
+    private final Thread loader;
     private final PublicKey trustedKey;
     private final Map<UUID, LoadedPlugin> plugins = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
-    private final long startMillis;
+    private volatile long startMillis = -1;
+    private volatile boolean closed;
 
     @Activate
     public WasmPluginManager(BundleContext ctx, Config config, @Reference Database database) throws IOException {
@@ -115,44 +118,82 @@ public final class WasmPluginManager {
             }
         }
         this.trustedKey = key;
-        this.engine = WasmEngine.start();
-        LOG.info("GraalWasm {} engine ({}) started in {} ms", engine.version(), engine.implementation(), engine.startMillis());
         for (PluginRecord r : store.list()) {
-            LoadedPlugin p;
             try {
-                p = new LoadedPlugin(r, PluginManifest.parse(r.manifest()));
+                LoadedPlugin p = new LoadedPlugin(r, PluginManifest.parse(r.manifest()));
+                p.loading = r.enabled();
+                plugins.put(r.id(), p);
             } catch (PluginManifest.InvalidManifestException e) {
                 LOG.error("installed plugin {} has an unreadable manifest: {}", r.formatKey(), e.getMessage());
-                continue;
             }
-            plugins.put(r.id(), p);
-            if (r.enabled()) {
+        }
+        // The engine (with the JIT: a second or more) and the plugins come up in the background, so
+        // that the framework's start is not held up; /readyz waits for the formats that repositories use.
+        this.loader = new Thread(() -> startUp(t0), "ak-wasm-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private void startUp(long t0) {
+        WasmEngine e;
+        try {
+            e = WasmEngine.start();
+            engineFuture.complete(e);
+        } catch (RuntimeException | Error x) {
+            engineFuture.completeExceptionally(x);
+            LOG.error("the GraalWasm engine does not start; WASM plugins are unavailable", x);
+            plugins.values().forEach(p -> {
+                p.loading = false;
+                p.stats.error("the GraalWasm engine does not start: " + x);
+            });
+            return;
+        }
+        LOG.info("GraalWasm {} engine ({}) started in {} ms", e.version(), e.implementation(), e.startMillis());
+        for (LoadedPlugin p : plugins()) {
+            synchronized (lifecycle) {
                 try {
-                    load(p, store.loadModule(r.wasmSha256()));
+                    if (closed || !p.loading || !p.record.enabled() || !plugins.containsKey(p.record.id())) {
+                        continue;
+                    }
+                    load(p, store.loadModule(p.record.wasmSha256()));
                     register(p);
-                } catch (IOException | InvalidModuleException | PluginCallException e) {
-                    p.stats.error("cannot load: " + e.getMessage());
-                    LOG.error("plugin {} does not load: {}", r.formatKey(), e.getMessage());
+                } catch (IOException | InvalidModuleException | PluginCallException | RuntimeException x) {
+                    p.stats.error("cannot load: " + x.getMessage());
+                    LOG.error("plugin {} does not load: {}", p.record.formatKey(), x.getMessage());
+                } finally {
+                    p.loading = false;
                 }
             }
         }
-        this.startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         LOG.info("WASM bridge up in {} ms with {} plugins", startMillis, plugins.size());
     }
 
-    @Deactivate
-    void deactivate() {
-        for (LoadedPlugin p : plugins.values()) {
-            unregister(p);
-            if (p.runtime != null) {
-                p.runtime.close();
-            }
+    /** The engine, once started (install and enable wait for it). */
+    WasmEngine engine() {
+        try {
+            return engineFuture.get(3, TimeUnit.MINUTES);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new FormatException(503, "WASM_UNAVAILABLE", "interrupted while waiting for the GraalWasm engine");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException x) {
+            throw new FormatException(503, "WASM_UNAVAILABLE", "the GraalWasm engine is not available: " + x.getMessage());
         }
-        engine.close();
     }
 
-    WasmEngine engine() {
-        return engine;
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        closed = true;
+        loader.join(TimeUnit.SECONDS.toMillis(60));
+        synchronized (lifecycle) {
+            for (LoadedPlugin p : plugins.values()) {
+                unregister(p);
+                if (p.runtime != null) {
+                    p.runtime.close();
+                }
+            }
+        }
+        engineFuture.thenAccept(WasmEngine::close);
     }
 
     long startMillis() {
@@ -286,6 +327,7 @@ public final class WasmPluginManager {
     LoadedPlugin disable(String id) {
         synchronized (lifecycle) {
             LoadedPlugin p = require(id);
+            p.loading = false;
             unregister(p);
             PluginRuntime old = p.runtime;
             p.runtime = null;
@@ -426,6 +468,7 @@ public final class WasmPluginManager {
         if (module.note() != null) {
             LOG.warn("plugin {}: {}", p.manifest.formatKey(), module.note());
         }
+        WasmEngine engine = engine();
         PluginRuntime rt = new PluginRuntime(engine, p.manifest.formatKey(), module, limits);
         long t0 = System.nanoTime();
         Object key;
@@ -527,6 +570,11 @@ public final class WasmPluginManager {
     /** Engine facts for the console and the API. */
     Map<String, Object> engineJson() {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (!engineFuture.isDone() || engineFuture.isCompletedExceptionally()) {
+            m.put("engine", engineFuture.isDone() ? "failed" : "starting");
+            return m;
+        }
+        WasmEngine engine = engineFuture.join();
         m.put("engine", "GraalWasm " + engine.version());
         m.put("implementation", engine.implementation());
         m.put("jit", engine.jit());
