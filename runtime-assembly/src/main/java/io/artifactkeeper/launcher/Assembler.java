@@ -76,9 +76,12 @@ public final class Assembler {
             Path rel = features.relativize(f.source());
             Files.copy(f.source(), out.resolve("features").resolve(rel.toString()), StandardCopyOption.REPLACE_EXISTING);
         }
-        try (Stream<Path> s = Files.list(libs)) {
-            for (Path p : s.toList()) {
-                Files.copy(p, out.resolve("lib").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        try (Stream<Path> s = Files.walk(libs)) {
+            // sub-folders too: lib/jit holds the compiler jars that go on the module path, not the class path
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                Path target = out.resolve("lib").resolve(libs.relativize(p).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }
         try (Stream<Path> s = Files.walk(statics)) {

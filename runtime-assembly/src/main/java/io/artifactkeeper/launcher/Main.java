@@ -117,32 +117,46 @@ public final class Main {
         felix.start();
         FrameworkStartLevel fsl = felix.adapt(FrameworkStartLevel.class);
         boolean configured = false;
-        for (Map.Entry<Integer, List<Bundle>> level : byLevel.entrySet()) {
-            for (Bundle b : level.getValue()) {
-                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    try {
-                        b.start(Bundle.START_ACTIVATION_POLICY);
-                    } catch (BundleException e) {
-                        OUT.println("[launcher] bundle " + b.getSymbolicName() + " did not start: " + e.getMessage());
+        boolean stopRequested = false;
+        try {
+            for (Map.Entry<Integer, List<Bundle>> level : byLevel.entrySet()) {
+                for (Bundle b : level.getValue()) {
+                    if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                        try {
+                            b.start(Bundle.START_ACTIVATION_POLICY);
+                        } catch (BundleException e) {
+                            OUT.println("[launcher] bundle " + b.getSymbolicName() + " did not start: " + e.getMessage());
+                        }
                     }
                 }
+                setStartLevel(felix, fsl, level.getKey());
+                if (!configured && isActive(ctx, "org.apache.felix.configadmin")) {
+                    applyConfigurations(ctx, features, settings, home);
+                    configured = true;
+                }
             }
-            if (felix.getState() != Bundle.ACTIVE) {
-                break; // a SIGTERM arrived while starting: stop raising the start level
+        } catch (IllegalStateException e) {
+            // SIGTERM while the start levels were still rising: the framework is stopping; stop cleanly
+            if (felix.getState() == Bundle.ACTIVE) {
+                throw e;
             }
-            setStartLevel(felix, fsl, level.getKey());
-            if (!configured && isActive(ctx, "org.apache.felix.configadmin")) {
-                applyConfigurations(ctx, features, settings, home);
-                configured = true;
-            }
+            OUT.println("[launcher] stop requested during start-up");
+            configured = true;
+            stopRequested = true;
         }
         if (!configured) {
             OUT.println("[launcher] no Config Admin bundle: configurations not applied");
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        long active = Stream.of(ctx.getBundles()).filter(b -> b.getState() == Bundle.ACTIVE).count();
-        OUT.printf("[launcher] Artifact Keeper framework started: %d bundles active in %d ms; data in %s; http://%s:%s/%n",
-                active, ms, dataDir, settings.get("http.host"), settings.get("http.port"));
+        if (!stopRequested) {
+            try {
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                long active = Stream.of(ctx.getBundles()).filter(b -> b.getState() == Bundle.ACTIVE).count();
+                OUT.printf("[launcher] Artifact Keeper framework started: %d bundles active in %d ms; data in %s; http://%s:%s/%n",
+                        active, ms, dataDir, settings.get("http.host"), settings.get("http.port"));
+            } catch (IllegalStateException e) {
+                OUT.println("[launcher] stop requested during start-up");
+            }
+        }
 
         FrameworkEvent ev = felix.waitForStop(0);
         if (stopper != null) {
@@ -257,6 +271,7 @@ public final class Main {
         return false;
     }
 
+    /** Raises the start level and waits for it; a stop while waiting ends the wait (IllegalStateException). */
     private static void setStartLevel(Felix felix, FrameworkStartLevel fsl, int level) throws InterruptedException {
         Object done = new Object();
         boolean[] reached = {false};
@@ -268,9 +283,12 @@ public final class Main {
                 }
             });
             long deadline = System.currentTimeMillis() + 60_000;
-            // a framework that is stopping never reaches the level: do not wait for it
-            while (!reached[0] && System.currentTimeMillis() < deadline && felix.getState() == Bundle.ACTIVE) {
-                done.wait(1000);
+            while (!reached[0] && System.currentTimeMillis() < deadline) {
+                done.wait(200);
+                if (!reached[0] && felix.getState() != Bundle.ACTIVE) {
+                    // SIGTERM during start-up: the framework stops and the level event never comes
+                    throw new IllegalStateException("the framework is stopping");
+                }
             }
         }
     }

@@ -161,7 +161,7 @@ public final class RepositoryApi {
                 m.put("key", e.descriptor().key());
                 m.put("format_key", e.descriptor().key());
                 m.put("aliases", e.descriptor().aliases());
-                m.put("mount", "/" + e.descriptor().mount());
+                m.put("mount", "/" + FormatRegistry.mountPath(e.descriptor()));
                 m.put("display_name", e.descriptor().displayName());
                 m.put("extensions", e.descriptor().extensions());
                 m.put("is_enabled", true);
@@ -391,7 +391,7 @@ public final class RepositoryApi {
     private RepositoryContext context(Exchange ex, RepositoryRecord repo) {
         FormatRegistry.Entry f = formats.awaitByKey(repo.format(), 60_000, 15_000).orElseThrow(() -> ApiException.unavailable(
                 "format '" + repo.format() + "' of repository " + repo.key() + " is not installed"));
-        return core.engine().open(repo, f.handler(), ex.serverUrl(), f.descriptor().mount(),
+        return core.engine().open(repo, f.handler(), ex.serverUrl(), FormatRegistry.mountPath(f.descriptor()),
                 ex.principal().map(Principal::userId).orElse(null));
     }
 

@@ -92,7 +92,7 @@ public final class FormatsConsolePlugin extends ConsolePage {
             Bundle b = e.bundle();
             w.printf("<tr data-key='%s'><td>%s</td><td>%s</td><td>/%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n",
                     esc(e.descriptor().key()), esc(e.descriptor().key()), esc(String.join(", ", e.descriptor().aliases())),
-                    esc(e.descriptor().mount()), b == null ? "" : esc(b.getSymbolicName()),
+                    esc(FormatRegistry.mountPath(e.descriptor())), b == null ? "" : esc(b.getSymbolicName()),
                     b == null ? "" : esc(b.getVersion()), b == null ? "" : state(b), esc(String.join(", ", using)),
                     b == null ? "" : "<form method='post'><input type='hidden' name='action' value='stop'/><input type='hidden' "
                             + "name='bundle' value='" + b.getBundleId() + "'/><button class='ui-state-default ui-corner-all' "

@@ -36,6 +36,7 @@ import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.MountContext;
 import io.artifactkeeper.api.format.RepositoryContext;
+import io.artifactkeeper.api.http.ApiExtension;
 import io.artifactkeeper.api.storage.BlobStore;
 import io.artifactkeeper.core.CorePlatform;
 import io.artifactkeeper.core.api.IdentityApi;
@@ -272,6 +273,9 @@ public final class Dispatcher extends HttpServlet {
         authenticate(ex, c);
         if (raw.startsWith("/api/v1/") || raw.equals("/api/v1")) {
             Router.Outcome o = r.dispatch(ex, raw);
+            if (o == Router.Outcome.NOT_FOUND && extensionRoute(ex, raw)) {
+                return;
+            }
             if (o == Router.Outcome.NOT_FOUND) {
                 throw ApiException.notFound("no such endpoint: " + raw);
             }
@@ -281,6 +285,50 @@ public final class Dispatcher extends HttpServlet {
             return;
         }
         formatRoute(ex, c, raw);
+    }
+
+    /** Routes contributed by other bundles under /api/v1/{prefix} (core routes win). */
+    private boolean extensionRoute(Exchange ex, String raw) throws Exception {
+        String below = raw.length() > "/api/v1/".length() ? raw.substring("/api/v1/".length()) : "";
+        int slash = below.indexOf('/');
+        String prefix = slash < 0 ? below : below.substring(0, slash);
+        Extension e = apiExtensions.get(prefix);
+        if (e == null) {
+            return false;
+        }
+        Principal principal = ex.principal().orElse(null);
+        if (ApiExtension.ACCESS_AUTHENTICATED.equals(e.access())) {
+            ex.requirePrincipal();
+        } else {
+            ex.requireAdmin();
+        }
+        String rest = slash < 0 ? "" : below.substring(slash + 1);
+        FormatRequestImpl freq = new FormatRequestImpl(ex.request(), SafePath.normalize(rest), rest, caller(principal),
+                ex.serverUrl());
+        writeFormatResponse(ex, e.extension().handle(freq));
+        return true;
+    }
+
+    private record Extension(ApiExtension extension, String access) {
+    }
+
+    private final Map<String, Extension> apiExtensions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindApiExtension(ApiExtension e, Map<String, Object> props) {
+        Object prefix = props.get(ApiExtension.PREFIX_PROPERTY);
+        if (prefix == null || String.valueOf(prefix).isBlank() || String.valueOf(prefix).contains("/")) {
+            LOG.warn("ignoring API extension {} without a one-segment {}", e, ApiExtension.PREFIX_PROPERTY);
+            return;
+        }
+        Object access = props.get(ApiExtension.ACCESS_PROPERTY);
+        apiExtensions.put(String.valueOf(prefix), new Extension(e, access == null ? ApiExtension.ACCESS_ADMIN
+                : String.valueOf(access)));
+    }
+
+    void unbindApiExtension(ApiExtension e) {
+        apiExtensions.values().removeIf(x -> x.extension() == e);
     }
 
     private void authenticate(Exchange ex, CorePlatform c) {
@@ -307,6 +355,12 @@ public final class Dispatcher extends HttpServlet {
         int s1 = p.indexOf('/');
         String mount = s1 < 0 ? p : p.substring(0, s1);
         String afterMount = s1 < 0 ? "" : p.substring(s1 + 1);
+        if (mount.equals(FormatRegistry.EXT_MOUNT)) {
+            // plugin formats share /ext: the second segment names the format, the third the repository
+            int sk = afterMount.indexOf('/');
+            mount = FormatRegistry.EXT_MOUNT + "/" + (sk < 0 ? afterMount : afterMount.substring(0, sk));
+            afterMount = sk < 0 ? "" : afterMount.substring(sk + 1);
+        }
         int s2 = afterMount.indexOf('/');
         String repoKey = s2 < 0 ? afterMount : afterMount.substring(0, s2);
         String rest = s2 < 0 ? "" : afterMount.substring(s2 + 1);
@@ -324,7 +378,7 @@ public final class Dispatcher extends HttpServlet {
         FormatRegistry.Entry f = formats.awaitByKey(repo.format(), FORMAT_RECENT_MS, config.format_update_wait_ms())
                 .orElseThrow(() -> new FormatException(503, "FORMAT_UNAVAILABLE", "format '" + repo.format()
                         + "' of repository " + repo.key() + " is not installed or not active"));
-        if (!f.descriptor().mount().equals(mount)) {
+        if (!FormatRegistry.mountPath(f.descriptor()).equals(mount)) {
             throw FormatException.notFound("repository " + repoKey + " is not served under /" + mount);
         }
         FormatHandler handler = f.handler();

@@ -94,11 +94,25 @@ public final class FormatRegistry {
         return Optional.empty();
     }
 
-    /** Handlers serving a mount (several formats may share one, e.g. plugins under /ext). */
+    /** The shared mount of plugin formats: their routes are {@code /ext/{format_key}/{repo_key}/...}. */
+    public static final String EXT_MOUNT = "ext";
+
+    /**
+     * The path prefix of a format's routes below the server root: its mount, or for formats on the
+     * shared {@value #EXT_MOUNT} mount {@code ext/{format_key}}.
+     */
+    public static String mountPath(FormatDescriptor d) {
+        return d.mount().equals(EXT_MOUNT) ? EXT_MOUNT + "/" + d.key() : d.mount();
+    }
+
+    /**
+     * Handlers serving a mount (several formats may share one, e.g. plugins under /ext); also finds
+     * a plugin format by its mount path {@code ext/{format_key}}.
+     */
     public List<Entry> byMount(String mount) {
         List<Entry> out = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.descriptor().mount().equals(mount)) {
+            if (e.descriptor().mount().equals(mount) || mountPath(e.descriptor()).equals(mount)) {
                 out.add(e);
             }
         }
