@@ -37,6 +37,28 @@ class DatabaseOutageIT {
                     .isEqualTo(201);
             assertThat(ak.send("PUT", "/general/o1/a.txt", admin, null, "x".getBytes()).statusCode()).isEqualTo(201);
 
+            // load during the outage: every answer is 2xx or 503, never a 500, never a hang
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicLong> statuses =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.List<Thread> load = new java.util.ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int id = w;
+                load.add(Thread.ofPlatform().start(() -> {
+                    int i = 0;
+                    while (running.get()) {
+                        try {
+                            int st = id % 2 == 0 ? ak.getBytes("/general/o1/a.txt", admin).statusCode()
+                                    : ak.send("PUT", "/general/o1/load-" + id + "-" + i++ + ".txt", admin, null,
+                                            "l".getBytes()).statusCode();
+                            statuses.computeIfAbsent(st, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+                        } catch (Exception e) {
+                            statuses.computeIfAbsent(-1, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(500);
             pg.close();
             long t0 = System.nanoTime();
             HttpResponse<String> api = ak.send("GET", "/api/v1/repositories", ak.adminBasic(), null, null);
@@ -51,9 +73,26 @@ class DatabaseOutageIT {
             assertThat(ready.body()).contains("database");
             assertThat(ak.send("GET", "/health", null, null, null).statusCode()).isEqualTo(200);
 
+            Thread.sleep(1000);
             pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(pgPort).start();
             long back = ak.awaitReady(Duration.ofSeconds(60));
             System.out.printf("[measure] ready again %d ms after the database came back%n", back);
+            Thread.sleep(1000);
+            running.set(false);
+            for (Thread t : load) {
+                t.join(30_000);
+            }
+            System.out.printf("[measure] answers under load across the outage (status: count): %s%n", statuses);
+            assertThat(statuses.keySet()).as("only 2xx and 503, no 500, no broken connection")
+                    .allMatch(st -> st == 200 || st == 201 || st == 503);
+            assertThat(statuses.getOrDefault(503, new java.util.concurrent.atomic.AtomicLong()).get())
+                    .as("the outage was seen").isPositive();
+            // every upload that was answered 201 is there with its bytes
+            com.fasterxml.jackson.databind.JsonNode list = Distribution.parse(ak.send("GET",
+                    "/api/v1/repositories/o1/artifacts?per_page=1000", admin, null, null));
+            for (com.fasterxml.jackson.databind.JsonNode item : list.get("items")) {
+                assertThat(ak.getBytes("/general/o1/" + item.get("path").asText(), admin).statusCode()).isEqualTo(200);
+            }
             HttpResponse<byte[]> r = ak.getBytes("/general/o1/a.txt", admin);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(new String(r.body())).isEqualTo("x");
