@@ -137,6 +137,10 @@ final class GoUploads {
             throw new InvalidArtifactException("invalid module zip for " + route.display() + ": " + e.getMessage());
         }
         if (c.goMod().isPresent()) {
+            if (route.parsedVersion().incompatible()) {
+                throw new InvalidArtifactException("invalid version: " + route.display() + ": +incompatible is not allowed "
+                        + "for a module with a go.mod file (its v2+ versions need a /vN module path)");
+            }
             checkMod(c.goMod().get(), route);
         }
         return c;
