@@ -85,6 +85,8 @@ class GoIT extends FormatTck {
         Files.writeString(netrc, "machine 127.0.0.1 login admin password " + Distribution.ADMIN_PASSWORD + "\n");
         json(upstream, "POST", "/api/v1/repositories", Map.of("key", "go-up", "format", "go", "repo_type", "local"), 201);
         json(ak, "POST", "/api/v1/repositories", Map.of("key", "go-local", "format", "go", "repo_type", "local"), 201);
+        json(ak, "POST", "/api/v1/repositories", Map.of("key", "go-public", "format", "go", "repo_type", "local",
+                "is_public", true), 201);
         json(ak, "POST", "/api/v1/repositories", Map.of("key", "go-remote", "format", "go", "repo_type", "remote",
                 "upstream_url", upstream.url() + "/go/go-up", "settings",
                 Map.of("upstream_username", "admin", "upstream_password", Distribution.ADMIN_PASSWORD)), 201);
@@ -143,6 +145,15 @@ class GoIT extends FormatTck {
         r = put(ak, "go-local", GREET_ESC + "/@v/v1.1.0.zip", GoZips.module(GREET, "v1.1.0", orderedMap("go.mod", mod110,
                 "greet.go", greetSource("v1.1.0"))));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        // a /v2 module: major version 2 under its suffix
+        r = put(ak, "go-local", GREET_ESC + "/v2/@v/v2.0.0.zip", GoZips.module(GREET + "/v2", "v2.0.0", orderedMap("go.mod",
+                "module " + GREET + "/v2\n\ngo 1.19\n", "greet.go", greetSource("v2.0.0"))));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        // the same modules in a public repository, for anonymous reads over plain HTTP
+        assertThat(put(ak, "go-public", GREET_ESC + "/@v/v1.1.0.zip", GoZips.module(GREET, "v1.1.0", orderedMap("go.mod",
+                mod110, "greet.go", greetSource("v1.1.0")))).statusCode()).isEqualTo(201);
+        assertThat(put(ak, "go-public", GREET_ESC + "/v2/@v/v2.0.0.zip", GoZips.module(GREET + "/v2", "v2.0.0", orderedMap(
+                "go.mod", "module " + GREET + "/v2\n\ngo 1.19\n", "greet.go", greetSource("v2.0.0")))).statusCode()).isEqualTo(201);
         // a published version cannot be replaced
         r = put(ak, "go-local", GREET_ESC + "/@v/v1.0.0.zip", GoZips.module(GREET, "v1.0.0", orderedMap("go.mod",
                 "module " + GREET + "\n", "greet.go", greetSource("other"))));
@@ -203,6 +214,7 @@ class GoIT extends FormatTck {
         cases.put("vendored package", GoZips.zip(orderedMap(p + "go.mod", goMod, p + "vendor/example.org/dep/dep.go",
                 "package dep\n")));
         cases.put("not a readable zip", "this is not a zip".getBytes(StandardCharsets.UTF_8));
+        cases.put("at most 524288000", GoZips.bomb(p + "zeros.bin", 501L << 20));
         for (Map.Entry<String, byte[]> c : cases.entrySet()) {
             HttpResponse<String> r = put(ak, "go-local", m + "/@v/v1.0.0.zip", c.getValue());
             assertThat(r.statusCode()).as(c.getKey() + ": " + r.body()).isEqualTo(400);
@@ -262,7 +274,7 @@ class GoIT extends FormatTck {
         env.put("GOPATH", gopath.toString());
         env.put("GOMODCACHE", gopath.resolve("pkg/mod").toString());
         env.put("GOCACHE", work.resolve("gocache").toString());
-        env.put("GOPROXY", front.url() + "/go/" + repo);
+        env.put("GOPROXY", repo.contains("://") ? repo : front.url() + "/go/" + repo);
         env.put("SSL_CERT_FILE", front.certificatePem().toString());
         env.put("GOSUMDB", "off");
         env.put("GONOSUMDB", "*");
@@ -280,7 +292,7 @@ class GoIT extends FormatTck {
             throw new AssertionError(String.join(" ", cmd) + " timed out:\n" + Files.readString(log));
         }
         String out = Files.readString(log);
-        System.out.println("[go-it] GOPROXY=" + env.get("GOPROXY") + " $ go " + String.join(" ", args) + " -> " + p.exitValue()
+        System.out.println("[go-it] GOPROXY=" + env.get("GOPROXY").replaceAll("//[^/@]*@", "//***@") + " $ go " + String.join(" ", args) + " -> " + p.exitValue()
                 + "\n" + out);
         return new Go(p.exitValue(), out);
     }
@@ -312,8 +324,9 @@ class GoIT extends FormatTck {
     @Test
     @Order(-8)
     void goBuildsFromTheLocalRepository() throws Exception {
-        Path dir = consumer("fromlocal", Map.of(GREET, "v1.1.0"), "\tfmt.Println(greet.Hello())\n",
-                List.of("greet \"" + GREET + "\""));
+        Path dir = consumer("fromlocal", orderedMap(GREET, "v1.1.0", GREET + "/v2", "v2.0.0"),
+                "\tfmt.Println(greet.Hello())\n\tfmt.Println(greet2.Hello())\n",
+                List.of("greet \"" + GREET + "\"", "greet2 \"" + GREET + "/v2\""));
         // without credentials the private repository answers 401 and the go command says so
         Path empty = work.resolve("empty-netrc");
         Files.writeString(empty, "");
@@ -322,7 +335,7 @@ class GoIT extends FormatTck {
         assertThat(denied.output()).contains("401");
 
         long authed = front.requestsWithBasicAuth();
-        assertThat(buildAndRun(dir, "go-local", "local")).isEqualTo("hello from Greet v1.1.0\n");
+        assertThat(buildAndRun(dir, "go-local", "local")).isEqualTo("hello from Greet v1.1.0\nhello from Greet v2.0.0\n");
         assertThat(front.requestsWithBasicAuth() - authed).as("requests that carried the .netrc credentials").isPositive();
         assertThat(work.resolve("gopath-local/pkg/mod/cache/download/example.com/!greet/@v/v1.1.0.zip")).exists();
         // queries go through @v/list and @latest
@@ -332,6 +345,12 @@ class GoIT extends FormatTck {
         assertThat(Files.readString(dir.resolve("go.mod"))).contains(GREET + " v1.0.0");
         go(dir, "go-local", "local", netrc, "get", GREET + "@latest").ok();
         assertThat(Files.readString(dir.resolve("go.mod"))).contains(GREET + " v1.1.0");
+        // over plain HTTP the go command sends no credentials at all (neither .netrc nor user:password in
+        // GOPROXY: "refusing to pass credentials to insecure URL"); a public repository needs none
+        String plainUrl = ak.url() + "/go/go-public";
+        Go plain = go(dir, plainUrl, "plain", empty, "mod", "download", "-x");
+        assertThat(plain.ok().output()).contains("/go/go-public/example.com/%21greet/@v/v1.1.0.zip");
+        assertThat(work.resolve("gopath-plain/pkg/mod/cache/download/example.com/!greet/v2/@v/v2.0.0.zip")).exists();
     }
 
     @Test

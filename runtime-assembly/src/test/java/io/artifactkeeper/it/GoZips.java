@@ -49,6 +49,21 @@ final class GoZips {
         return out.toByteArray();
     }
 
+    /** A zip of one file of {@code size} zero bytes: tiny zipped, huge unpacked. */
+    static byte[] bomb(String name, long size) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            z.setLevel(9);
+            z.putNextEntry(new ZipEntry(name));
+            byte[] zeros = new byte[1 << 20];
+            for (long n = 0; n < size; n += zeros.length) {
+                z.write(zeros, 0, (int) Math.min(zeros.length, size - n));
+            }
+            z.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
     /** A stored (uncompressed) zip of these entries in order, names repeated as given. */
     static byte[] raw(List<Map.Entry<String, String>> entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
