@@ -89,7 +89,8 @@ class GoIT extends FormatTck {
                 "is_public", true), 201);
         json(ak, "POST", "/api/v1/repositories", Map.of("key", "go-remote", "format", "go", "repo_type", "remote",
                 "upstream_url", upstream.url() + "/go/go-up", "settings",
-                Map.of("upstream_username", "admin", "upstream_password", Distribution.ADMIN_PASSWORD)), 201);
+                Map.of("upstream_username", "admin", "upstream_password", Distribution.ADMIN_PASSWORD, "metadata_ttl_seconds", 5)),
+                201);
         json(ak, "POST", "/api/v1/repositories", Map.of("key", "go-virtual", "format", "go", "repo_type", "virtual"), 201);
         json(ak, "PUT", "/api/v1/repositories/go-virtual/members", Map.of("members", List.of(
                 Map.of("member_key", "go-local", "priority", 1), Map.of("member_key", "go-remote", "priority", 2))), 200);
@@ -187,8 +188,7 @@ class GoIT extends FormatTck {
 
         // upstream (second instance): a module whose zips have no go.mod (the .mod is synthesized)
         for (String v : List.of("v0.1.0", "v0.2.0")) {
-            r = put(upstream, "go-up", WORDS + "/@v/" + v + ".zip", GoZips.module(WORDS, v, orderedMap("words.go",
-                    "package words\n\n// Word names the version.\nfunc Word() string { return \"upstream words " + v + "\" }\n")));
+            r = put(upstream, "go-up", WORDS + "/@v/" + v + ".zip", wordsZip(v));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         }
         assertThat(get(upstream, "go-up", WORDS + "/@v/v0.2.0.mod").body()).isEqualTo("module " + WORDS + "\n");
@@ -246,6 +246,16 @@ class GoIT extends FormatTck {
                 .allMatch(x -> x.contains("v2.0.0+incompatible"));
         assertThat(get(ak, "go-local", m + "/@v/v1.0.0.zip").statusCode()).isEqualTo(404);
         assertThat(get(ak, "go-local", m + "/@v/list").body()).isEqualTo("v2.0.0+incompatible\n");
+        // the artifacts API applies the same rules
+        HttpResponse<String> api = ak.send("PUT", "/api/v1/repositories/go-local/artifacts/" + m + "/@v/v1.0.0.zip", admin,
+                "application/zip", cases.get("duplicate file"));
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(400);
+        assertThat(api.body()).contains("duplicate file");
+        api = ak.send("PUT", "/api/v1/repositories/go-local/artifacts/" + m + "/@v/v1.0.3.zip", admin, "application/zip",
+                GoZips.module(m, "v1.0.3", orderedMap("go.mod", goMod, "a.go", "package bad\n")));
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(201);
+        assertThat(ak.send("DELETE", "/api/v1/repositories/go-local/artifacts/" + m + "/@v/v1.0.3.zip", admin, null, null)
+                .statusCode()).isBetween(200, 204);
         // uploads go to local repositories only
         assertThat(put(ak, "go-remote", m + "/@v/v1.0.0.mod", goMod.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(405);
         assertThat(put(ak, "go-virtual", m + "/@v/v1.0.0.mod", goMod.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
@@ -367,6 +377,22 @@ class GoIT extends FormatTck {
         List<String> cached = new ArrayList<>();
         items.forEach(i -> cached.add(i.get("path").asText()));
         assertThat(cached).contains(WORDS + "/@v/v0.2.0.zip", WORDS + "/@v/v0.2.0.mod");
+
+        // the version list is metadata: served from the cache within its TTL (5 s here), refreshed after it
+        assertThat(get(ak, "go-remote", WORDS + "/@v/list").body()).isEqualTo("v0.1.0\nv0.2.0\n");
+        HttpResponse<String> r = put(upstream, "go-up", WORDS + "/@v/v0.3.0.zip", wordsZip("v0.3.0"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(get(ak, "go-remote", WORDS + "/@v/list").body()).as("within the TTL").isEqualTo("v0.1.0\nv0.2.0\n");
+        Thread.sleep(5_500);
+        assertThat(go(dir, "go-remote", "remote", netrc, "list", "-m", "-versions", WORDS).ok().output())
+                .contains(WORDS + " v0.1.0 v0.2.0 v0.3.0");
+        assertThat(Distribution.JSON.readTree(get(ak, "go-remote", WORDS + "/@latest").body()).get("Version").asText())
+                .isEqualTo("v0.3.0");
+    }
+
+    private static byte[] wordsZip(String v) throws Exception {
+        return GoZips.module(WORDS, v, orderedMap("words.go",
+                "package words\n\n// Word names the version.\nfunc Word() string { return \"upstream words " + v + "\" }\n"));
     }
 
     @Test
@@ -378,16 +404,16 @@ class GoIT extends FormatTck {
         assertThat(buildAndRun(dir, "go-virtual", "virtual")).isEqualTo("hello from Greet v1.0.0\nupstream words v0.1.0\n");
         // the virtual list merges its members; @latest resolves across them
         assertThat(go(dir, "go-virtual", "virtual", netrc, "list", "-m", "-versions", GREET, WORDS).ok().output())
-                .contains(GREET + " v1.0.0 v1.1.0").contains(WORDS + " v0.1.0 v0.2.0");
+                .contains(GREET + " v1.0.0 v1.1.0").contains(WORDS + " v0.1.0 v0.2.0 v0.3.0");
         go(dir, "go-virtual", "virtual", netrc, "get", WORDS + "@latest", GREET + "@latest").ok();
-        assertThat(Files.readString(dir.resolve("go.mod"))).contains(WORDS + " v0.2.0").contains(GREET + " v1.1.0");
+        assertThat(Files.readString(dir.resolve("go.mod"))).contains(WORDS + " v0.3.0").contains(GREET + " v1.1.0");
         go(dir, "go-virtual", "virtual", netrc, "build", "-o", "app", ".").ok();
         Process p = new ProcessBuilder(dir.resolve("app").toString()).redirectErrorStream(true).start();
         assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                .isEqualTo("hello from Greet v1.1.0\nupstream words v0.2.0\n");
+                .isEqualTo("hello from Greet v1.1.0\nupstream words v0.3.0\n");
         // merged list over HTTP, and a member's module through the virtual by its exact version
         String list = get(ak, "go-virtual", WORDS + "/@v/list").body();
-        assertThat(list).isEqualTo("v0.1.0\nv0.2.0\n");
+        assertThat(list).isEqualTo("v0.1.0\nv0.2.0\nv0.3.0\n");
     }
 
     private static <V> Map<String, V> orderedMap(Object... kv) {
