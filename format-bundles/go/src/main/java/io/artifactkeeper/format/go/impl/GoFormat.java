@@ -88,6 +88,9 @@ public final class GoFormat implements FormatHandler {
                 return FormatResponse.text(400, "repository " + repo.key()
                         + " is virtual: upload to one of its local members\n");
             }
+            if (route.kind() == GoRoute.Kind.ZIP && req.contentLength() > GoModuleZip.MAX_ZIP) {
+                return FormatResponse.text(413, "a module zip may be at most " + GoModuleZip.MAX_ZIP + " bytes (500 MiB)\n");
+            }
             return GoUploads.put(repo, route, req.body());
         }
         return switch (route.kind()) {
