@@ -34,6 +34,7 @@ public final class Distribution implements AutoCloseable {
     private final int port;
     private final Map<String, String> env = new HashMap<>();
     private Process process;
+    private int httpsPort;
     private Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -72,6 +73,24 @@ public final class Distribution implements AutoCloseable {
     public Distribution env(String k, String v) {
         env.put(k, v);
         return this;
+    }
+
+    /** Also serves HTTPS on a free port with {@code tls}'s key store (AK_HTTPS_* / AK_TLS_*). */
+    public Distribution https(TestTls tls) {
+        httpsPort = freePort();
+        env.put("AK_HTTPS_ENABLED", "true");
+        env.put("AK_HTTPS_PORT", String.valueOf(httpsPort));
+        env.put("AK_TLS_KEYSTORE", tls.keyStore().toString());
+        env.put("AK_TLS_KEYSTORE_PASSWORD", TestTls.PASSWORD);
+        return this;
+    }
+
+    /** The HTTPS base URL (after {@link #https}). */
+    public String httpsUrl() {
+        if (httpsPort == 0) {
+            throw new IllegalStateException("HTTPS was not enabled for this server");
+        }
+        return "https://127.0.0.1:" + httpsPort;
     }
 
     public Path dist() {

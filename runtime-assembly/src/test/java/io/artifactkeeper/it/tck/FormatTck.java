@@ -62,11 +62,17 @@ public abstract class FormatTck {
     /** The native path (below /{mount}/{repo}/) where a client downloads the sample's bytes. */
     protected abstract String downloadPath(Sample s);
 
+    /** Settings of the server under test before it starts (e.g. {@link Distribution#https}); none by default. */
+    protected void configure(Distribution server, Path work) throws Exception {
+    }
+
     @BeforeAll
     void startServers() throws Exception {
         work = Files.createTempDirectory("ak-tck-" + formatKey());
         upstream = new Distribution(work.resolve("upstream")).start();
-        ak = new Distribution(work.resolve("main")).start();
+        ak = new Distribution(work.resolve("main"));
+        configure(ak, work);
+        ak.start();
         upstream.awaitReady(Duration.ofSeconds(180));
         ak.awaitReady(Duration.ofSeconds(180));
         admin = ak.adminBasic();
