@@ -67,6 +67,16 @@ class NpmFuzzTest {
         packumentOperations(doc);
     }
 
+    /** The published .tgz: a tar.gz without unsafe entries, or the refusal (400). */
+    @FuzzTest(maxDuration = "30s")
+    void tarball(byte[] tgz) throws IOException {
+        try {
+            NpmTarball.check(new ByteArrayInputStream(tgz));
+        } catch (NpmTarball.InvalidTarballException e) {
+            // 400
+        }
+    }
+
     @FuzzTest(maxDuration = "30s")
     void names(FuzzedDataProvider d) {
         String name = d.consumeString(250);
