@@ -55,5 +55,11 @@ class MavenFuzzTest {
             p.snapshot();
             p.isPom();
         });
+        IvyPath.parse(path).ifPresent(p -> {
+            assertThat(p.organisation()).isNotEmpty();
+            assertThat(p.module()).isNotEmpty();
+            assertThat(p.revision()).isNotEmpty();
+            assertThat(p.extension()).isNotEmpty();
+        });
     }
 }

@@ -85,4 +85,12 @@ class MavenPathTest {
         assertThat(MavenPath.parse("org/example/demo//demo-.jar")).isEmpty();
         assertThat(MavenPath.parse("org/example/demo/1.0/demo-1.0.jar")).isPresent();
     }
+
+    /** The same for Ivy paths (found by extending MavenFuzzTest#path to IvyPath). */
+    @Test
+    void emptySegmentsAreNoIvyPath() {
+        assertThat(IvyPath.parse("org//1.0/jars/x.jar")).isEmpty();
+        assertThat(IvyPath.parse("/demo/1.0/jars/demo.jar")).isEmpty();
+        assertThat(IvyPath.parse("org.example/demo/1.0/jars/demo.jar")).isPresent();
+    }
 }
