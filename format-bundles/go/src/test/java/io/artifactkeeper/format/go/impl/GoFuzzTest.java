@@ -47,7 +47,8 @@ class GoFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void goMod(byte[] goMod) {
         try {
-            GoModFile.modulePath(goMod).ifPresent(p -> assertThat(p).isNotEmpty());
+            // 'module ""' declares an empty path: the upload compares it with its URL and refuses it (400)
+            GoModFile.modulePath(goMod).ifPresent(p -> assertThat(p).doesNotContain("\n"));
         } catch (IllegalArgumentException e) {
             // its documented refusal (not UTF-8), which the upload turns into a 400
             assertThat(e.getMessage()).contains("go.mod");
