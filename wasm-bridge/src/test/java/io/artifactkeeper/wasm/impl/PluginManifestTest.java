@@ -82,4 +82,15 @@ class PluginManifestTest {
         assertThatThrownBy(() -> PluginManifest.parse(head + "timeout_secs = 9223372036854776\n"))
                 .isInstanceOf(PluginManifest.InvalidManifestException.class).hasMessageContaining("timeout_secs is too large");
     }
+
+    /** Found by PluginInstallFuzzTest#manifest: a \\u escape with non-hex digits threw NumberFormatException (a 500). */
+    @Test
+    void aBadUnicodeEscapeIsAManifestError() throws Exception {
+        for (String esc : new String[] {"\\ur&\\u", "\\u+fff", "\\u-001", "\\uzzzz"}) {
+            assertThatThrownBy(() -> PluginManifest.parse("[plugin]\nname = \"" + esc + "\"\n"))
+                    .as(esc).isInstanceOf(PluginManifest.InvalidManifestException.class).hasMessageContaining("bad \\u escape");
+        }
+        assertThat(PluginManifest.parse("[plugin]\nname = \"x\"\nversion = \"\\u0031\"\n[format]\nkey = \"k\"\n").version())
+                .isEqualTo("1");
+    }
 }
