@@ -82,7 +82,8 @@ class PipelineGuardsIT {
     /**
      * Traversal as clients and attackers spell it, sent byte for byte (a raw socket: no client library
      * normalizes or re-encodes it): plain, percent-encoded once and twice, mixed case, backslashes
-     * (raw and encoded), overlong UTF-8 (encoded and raw bytes), ";" path parameters, NUL.
+     * (raw and encoded), overlong UTF-8 (encoded and raw bytes), ";" path parameters, NUL, malformed
+     * escapes, and non-ASCII digits in escapes.
      */
     private static final List<String> TRAVERSALS = List.of("../../../etc/passwd", "a/../../../../etc/passwd",
             "%2e%2e/%2e%2e/%2e%2e/etc/passwd", "%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "..%2f..%2f..%2fetc%2fpasswd",
@@ -90,7 +91,9 @@ class PipelineGuardsIT {
             "..%5c..%5c..%5cetc%5cpasswd", "a\\..\\..\\..\\etc\\passwd", "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
             "%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afetc%c0%afpasswd", "\u00c0\u00ae\u00c0\u00ae/\u00c0\u00ae\u00c0\u00ae/etc/passwd",
             "%e0%80%ae%e0%80%ae/%e0%80%ae%e0%80%ae/etc/passwd", "a/..;/..;/..;/etc/passwd", ".%2e/.%2e/.%2e/etc/passwd",
-            "%2e%2e%00/x", "a/./../../../etc/passwd", "....//....//etc/passwd");
+            "%2e%2e%00/x", "a/./../../../etc/passwd", "....//....//etc/passwd", "a/%zz/x", "a/%",
+            // "%" then Arabic-Indic digit two (UTF-8 DB B2), which Character.digit reads as 2
+            "%\u00db\u00b2e%\u00db\u00b2e/%\u00db\u00b2e%\u00db\u00b2e/etc/passwd", "a/%25\u00db\u00b2e%25\u00db\u00b2e/x");
 
     @Test
     void hostileInputOnEveryMountIsRefusedAndLeavesNothing() throws Exception {
