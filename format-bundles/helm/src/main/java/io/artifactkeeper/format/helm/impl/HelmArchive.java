@@ -124,7 +124,7 @@ final class HelmArchive {
                     return chartYaml;
                 }
             } else {
-                skip(tar, regular || type == 'S' ? size + pad(size) : size + pad(size));
+                skip(tar, size + pad(size));
             }
         }
         if (entries == 0) {

@@ -114,7 +114,9 @@ final class HelmIndex {
                         continue;
                     }
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> m = (Map<String, Object>) raw;
+                    Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) raw);
+                    // as Helm reads an index: an entry without apiVersion is a v1 chart
+                    m.putIfAbsent("apiVersion", "v1");
                     HelmChart c;
                     try {
                         c = HelmChart.fromMap(m);
