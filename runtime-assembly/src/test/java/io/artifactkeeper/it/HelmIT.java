@@ -313,12 +313,23 @@ class HelmIT extends FormatTck {
         assertThat(postChart(ak, "helm-remote", good, "").statusCode()).isEqualTo(405);
         assertThat(postChart(ak, "helm-virtual", good, "").statusCode()).isEqualTo(400);
         assertThat(postChart(ak, repo, good, "").statusCode()).as("the good chart").isEqualTo(201);
+        // a valid chart whose Chart.yaml comes after 2 MiB of incompressible data (not where helm package puts it)
+        byte[] noise = new byte[2 * 1024 * 1024];
+        new java.util.Random(42).nextBytes(noise);
+        Map<String, byte[]> late = new LinkedHashMap<>();
+        late.put("late/files/noise.bin", noise);
+        late.put("late/Chart.yaml", "apiVersion: v2\nname: late\nversion: 2.0.0\n".getBytes(StandardCharsets.UTF_8));
+        byte[] lateChart = HelmCharts.tgz(late);
+        HttpResponse<String> lateUp = postChart(ak, repo, lateChart, "");
+        assertThat(lateUp.statusCode()).as(lateUp.body()).isEqualTo(201);
+        assertThat(postChart(ak, repo, lateChart, "").statusCode()).as("the same version again").isEqualTo(409);
+        assertThat(ak.getBytes("/helm/" + repo + "/charts/late-2.0.0.tgz", admin).body()).isEqualTo(lateChart);
 
         JsonNode after = artifacts(repo);
-        assertThat(after.get("total").asInt()).as("only the one good chart was stored").isEqualTo(before + 1);
+        assertThat(after.get("total").asInt()).as("only the two good charts were stored").isEqualTo(before + 2);
         assertThat(after.get("items").findValuesAsText("path")).allMatch(p -> !p.contains("evil") && !p.startsWith(".uploads"));
         String indexAfter = ak.send("GET", "/helm/" + repo + "/index.yaml", admin, null, null).body();
-        assertThat(indexAfter).contains("fine-1.0.0.tgz").doesNotContain("evil").doesNotContain("cut-");
+        assertThat(indexAfter).contains("fine-1.0.0.tgz").contains("late-2.0.0.tgz").doesNotContain("evil").doesNotContain("cut-");
         assertThat(indexBefore).doesNotContain("fine-1.0.0.tgz");
         assertThat(ak.send("POST", "/helm/" + repo + "/api/charts", null, "application/gzip", good).statusCode())
                 .as("anonymous upload").isEqualTo(401);
