@@ -383,4 +383,76 @@ class HelmIT extends FormatTck {
         JsonNode merged = Distribution.parse(ak.send("GET", "/helm/helm-virtual/api/charts/shared", admin, null, null));
         assertThat(merged.findValuesAsText("version")).containsExactly("1.0.0", "0.9.0");
     }
+
+    /** A static chart repository (as on GitHub Pages: an index.yaml and files) served by the upstream's generic format. */
+    private String staticIndex(List<String[]> versions) {
+        StringBuilder sb = new StringBuilder("apiVersion: v1\nentries:\n  staticchart:\n");
+        for (String[] v : versions) {
+            sb.append("  - apiVersion: v2\n    name: staticchart\n    version: ").append(v[0]).append("\n    appVersion: \"1.16.0\"\n")
+                    .append("    urls:\n    - ").append(v[1]).append("\n    digest: ").append(v[2])
+                    .append("\n    created: \"2024-01-01T00:00:00Z\"\n");
+        }
+        return sb.append("generated: \"2024-01-01T00:00:00Z\"\n").toString();
+    }
+
+    private void putStatic(String path, byte[] body) throws Exception {
+        HttpResponse<String> r = upstream.send("PUT", "/general/static/" + path, upstream.adminBasic(), "application/octet-stream", body);
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+    }
+
+    @Test
+    @Order(4)
+    void remoteOfAStaticChartRepositoryWithAbsoluteUrls() throws Exception {
+        json(upstream, "POST", "/api/v1/repositories", Map.of("key", "static", "format", "generic"), 201);
+        byte[] v1 = Files.readAllBytes(helmChart("staticchart", "1.0.0", "static-one"));
+        byte[] v05 = Files.readAllBytes(helmChart("staticchart", "0.5.0", "static-old"));
+        byte[] v11 = Files.readAllBytes(helmChart("staticchart", "1.1.0", "static-new"));
+        String base = upstream.url() + "/general/static/";
+        putStatic("releases/download/v1.0.0/staticchart-1.0.0.tgz", v1);
+        putStatic("old/staticchart-0.5.0.tgz", v05);
+        // an absolute URL (a release asset elsewhere on the host) and a relative one
+        List<String[]> versions = new ArrayList<>(List.of(
+                new String[] {"1.0.0", base + "releases/download/v1.0.0/staticchart-1.0.0.tgz", sha256(v1)},
+                new String[] {"0.5.0", "old/staticchart-0.5.0.tgz", sha256(v05)}));
+        putStatic("index.yaml", staticIndex(versions).getBytes(StandardCharsets.UTF_8));
+        json(ak, "POST", "/api/v1/repositories", Map.of("key", "helm-static", "format", "helm", "repo_type", "remote",
+                "upstream_url", upstream.url() + "/general/static", "settings", Map.of("upstream_username", "admin",
+                        "upstream_password", PW, "metadata_ttl_seconds", 1)), 201);
+
+        String index = ak.send("GET", "/helm/helm-static/index.yaml", admin, null, null).body();
+        System.out.println("[helm] index.yaml of helm-static:\n" + index);
+        assertThat(index).contains("- charts/staticchart-1.0.0.tgz").contains("- charts/staticchart-0.5.0.tgz")
+                .doesNotContain("releases/download").doesNotContain("old/");
+        addRepo("ak-static", "helm-static");
+        assertThat(template("ak-static/staticchart", "1.0.0", v1)).contains("image: \"static-one:1.16.0\"");
+        assertThat(template("ak-static/staticchart", "0.5.0", v05)).contains("image: \"static-old:1.16.0\"");
+        assertThat(upstream.logText()).contains("GET /general/static/releases/download/v1.0.0/staticchart-1.0.0.tgz 200")
+                .contains("GET /general/static/old/staticchart-0.5.0.tgz 200");
+
+        // a new version upstream shows after the index's TTL (1 s here)
+        putStatic("releases/download/v1.1.0/staticchart-1.1.0.tgz", v11);
+        versions.add(0, new String[] {"1.1.0", base + "releases/download/v1.1.0/staticchart-1.1.0.tgz", sha256(v11)});
+        putStatic("index.yaml", staticIndex(versions).getBytes(StandardCharsets.UTF_8));
+        Thread.sleep(1500);
+        Helm.repo().update().withRepositoryConfig(repoConfig).call();
+        assertThat(template("ak-static/staticchart", "1.1.0", v11)).contains("image: \"static-new:1.16.0\"");
+        JsonNode listed = Distribution.parse(ak.send("GET", "/helm/helm-static/api/charts/staticchart", admin, null, null));
+        assertThat(listed.findValuesAsText("version")).containsExactly("1.1.0", "1.0.0", "0.5.0");
+    }
+
+    @Test
+    @Order(8)
+    void remoteServesItsCachedIndexAndChartsWhileTheUpstreamIsDown() throws Exception {
+        // the format kit stopped the upstream at order 7; helm-static's index is past its 1 s TTL
+        assertThat(upstream.process().isAlive()).isFalse();
+        Thread.sleep(1500);
+        HttpResponse<String> idx = ak.send("GET", "/helm/helm-static/index.yaml", admin, null, null);
+        assertThat(idx.statusCode()).isEqualTo(200);
+        assertThat(idx.body()).contains("version: 1.1.0");
+        Helm.repo().update().withRepositoryConfig(repoConfig).call();
+        byte[] cached = ak.getBytes("/helm/helm-static/charts/staticchart-1.0.0.tgz", admin).body();
+        assertThat(template("ak-static/staticchart", "1.0.0", cached)).contains("image: \"static-one:1.16.0\"");
+        assertThat(template("ak-virtual/upchart", "1.0.0", ak.getBytes("/helm/helm-virtual/charts/upchart-1.0.0.tgz", admin).body()))
+                .contains("image: \"from-upstream:1.16.0\"");
+    }
 }
