@@ -373,6 +373,9 @@ class HelmIT extends FormatTck {
         assertThat(virtualIndex).contains("digest: " + sha256(sharedLocal)).doesNotContain("digest: " + sha256(sharedUp))
                 .contains("digest: " + sha256(sharedUpOld)).contains("digest: " + sha256(upOnly)).contains("hello")
                 .doesNotContain(upstream.url());
+        String vEtag = vIdx.headers().firstValue("ETag").orElseThrow();
+        assertThat(ak.getBytes("/helm/helm-virtual/index.yaml", admin, "If-None-Match", vEtag).statusCode())
+                .as("an unchanged merged index keeps its ETag").isEqualTo(304);
         addRepo("ak-virtual", "helm-virtual");
         List<SearchResult> found = Helm.search().repo().withRepositoryConfig(repoConfig).withKeyword("ak-virtual/").call();
         assertThat(found).extracting(SearchResult::getName).contains("ak-virtual/shared", "ak-virtual/upchart",

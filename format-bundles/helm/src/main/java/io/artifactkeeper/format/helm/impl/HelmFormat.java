@@ -72,6 +72,20 @@ public final class HelmFormat implements FormatHandler {
     private record RemoteIndex(String sha256, HelmIndex index, byte[] yaml, String etag) {
     }
 
+    /** Merged indexes of virtual repositories, by repository, valid while the members' state is the same. */
+    private final Map<String, VirtualIndex> virtualIndexes = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, VirtualIndex> eldest) {
+                    return size() > 32;
+                }
+            });
+
+    private record VirtualIndex(String state, byte[] yaml, String etag) {
+    }
+
     @Override
     public FormatDescriptor descriptor() {
         return DESCRIPTOR;
@@ -214,8 +228,8 @@ public final class HelmFormat implements FormatHandler {
                 return conditional(req, r.yaml(), r.etag());
             }
             default -> {
-                byte[] yaml = index(repo).toYaml(Instant.now());
-                return conditional(req, yaml, etag(yaml));
+                VirtualIndex v = virtualIndex(repo);
+                return conditional(req, v.yaml(), v.etag());
             }
         }
     }
@@ -294,6 +308,47 @@ public final class HelmFormat implements FormatHandler {
                     }
                 }
                 yield HelmIndex.merge(parts);
+            }
+        };
+    }
+
+    /**
+     * A virtual repository's merged index, rebuilt only when a member's state changed (its charts,
+     * its upstream's index, or the member list), so that unchanged indexes keep their ETag.
+     */
+    private VirtualIndex virtualIndex(RepositoryContext repo) throws IOException {
+        String state = state(repo);
+        VirtualIndex known = virtualIndexes.get(repo.key());
+        if (known != null && known.state().equals(state)) {
+            return known;
+        }
+        byte[] yaml = index(repo).toYaml(Instant.now());
+        VirtualIndex v = new VirtualIndex(state, yaml, etag(yaml));
+        virtualIndexes.put(repo.key(), v);
+        return v;
+    }
+
+    /** What a repository's index depends on, as a short string. */
+    private String state(RepositoryContext repo) throws IOException {
+        return switch (repo.type()) {
+            case LOCAL, STAGING -> repo.key() + ":" + fingerprint(charts(repo));
+            case REMOTE -> {
+                try {
+                    RemoteIndex r = remoteIndex(repo);
+                    yield repo.key() + ":" + (r == null ? "none" : r.sha256());
+                } catch (FormatException e) {
+                    if (e.status() < 500) {
+                        throw e;
+                    }
+                    yield repo.key() + ":down";
+                }
+            }
+            case VIRTUAL -> {
+                StringBuilder sb = new StringBuilder(repo.key()).append("(");
+                for (RepositoryContext m : repo.members()) {
+                    sb.append(state(m)).append(',');
+                }
+                yield sb.append(')').toString();
             }
         };
     }
