@@ -201,6 +201,12 @@ class HelmIT extends FormatTck {
                 .contains(etag);
         assertThat(ak.getBytes("/helm/helm-local/index.yaml", admin, "If-None-Match", etag).statusCode()).isEqualTo(304);
         assertThat(ak.send("GET", "/helm/helm-local/charts/hello-0.2.0.tgz.prov", admin, null, null).body()).isEqualTo(prov);
+        String prov1 = prov("hello-0.1.0.tgz", v1);
+        assertThat(ak.send("POST", "/helm/helm-local/api/prov", admin, "application/octet-stream",
+                prov1.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+        assertThat(ak.send("POST", "/helm/helm-local/api/prov", admin, "application/octet-stream",
+                prov1.getBytes(StandardCharsets.UTF_8)).statusCode()).as("the same provenance file again").isEqualTo(409);
+        assertThat(ak.send("GET", "/helm/helm-local/charts/hello-0.1.0.tgz.prov", admin, null, null).body()).isEqualTo(prov1);
 
         // Helm: repo add with credentials, search, template (which pulls the chart)
         addRepo("ak-local", "helm-local");
@@ -333,6 +339,9 @@ class HelmIT extends FormatTck {
         assertThat(indexBefore).doesNotContain("fine-1.0.0.tgz");
         assertThat(ak.send("POST", "/helm/" + repo + "/api/charts", null, "application/gzip", good).statusCode())
                 .as("anonymous upload").isEqualTo(401);
+        assertThat(ak.send("DELETE", "/helm/" + repo + "/charts/late-2.0.0.tgz", admin, null, null).statusCode()).isEqualTo(200);
+        assertThat(ak.send("GET", "/helm/" + repo + "/charts/late-2.0.0.tgz", admin, null, null).statusCode()).isEqualTo(404);
+        assertThat(ak.send("GET", "/helm/" + repo + "/index.yaml", admin, null, null).body()).doesNotContain("late-2.0.0.tgz");
     }
 
     private static byte[] gzip(String s) throws Exception {
@@ -354,6 +363,9 @@ class HelmIT extends FormatTck {
             assertThat(postChart(upstream, "helm-up", c, "").statusCode()).isEqualTo(201);
         }
         assertThat(postChart(ak, "helm-local", sharedLocal, "").statusCode()).isEqualTo(201);
+        String upProv = prov("upchart-1.0.0.tgz", upOnly);
+        assertThat(upstream.send("POST", "/helm/helm-up/api/prov", upstream.adminBasic(), "application/octet-stream",
+                upProv.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
 
         // the remote's index points at this server, not at the upstream
         String remoteIndex = ak.send("GET", "/helm/helm-remote/index.yaml", admin, null, null).body();
@@ -383,6 +395,10 @@ class HelmIT extends FormatTck {
         assertThat(template("ak-virtual/shared", "1.0.0", sharedLocal)).contains("image: \"shared-local:1.16.0\"");
         assertThat(template("ak-virtual/shared", "0.9.0", sharedUpOld)).contains("image: \"shared-upstream-old:1.16.0\"");
         assertThat(template("ak-virtual/upchart", "1.0.0", upOnly)).contains("image: \"from-upstream:1.16.0\"");
+        // provenance files beside the charts, through the remote and the virtual
+        assertThat(ak.send("GET", "/helm/helm-virtual/charts/upchart-1.0.0.tgz.prov", admin, null, null).body()).isEqualTo(upProv);
+        assertThat(ak.send("GET", "/helm/helm-remote/charts/upchart-1.0.0.tgz.prov", admin, null, null).body()).isEqualTo(upProv);
+        assertThat(ak.send("GET", "/helm/helm-virtual/charts/shared-1.0.0.tgz.prov", admin, null, null).statusCode()).isEqualTo(404);
         JsonNode merged = Distribution.parse(ak.send("GET", "/helm/helm-virtual/api/charts/shared", admin, null, null));
         assertThat(merged.findValuesAsText("version")).containsExactly("1.0.0", "0.9.0");
     }
@@ -441,6 +457,16 @@ class HelmIT extends FormatTck {
         assertThat(template("ak-static/staticchart", "1.1.0", v11)).contains("image: \"static-new:1.16.0\"");
         JsonNode listed = Distribution.parse(ak.send("GET", "/helm/helm-static/api/charts/staticchart", admin, null, null));
         assertThat(listed.findValuesAsText("version")).containsExactly("1.1.0", "1.0.0", "0.5.0");
+    }
+
+    @Test
+    @Order(8)
+    void helmWithoutCredentialsOnAPublicRepository() throws Exception {
+        // the format kit published tck-pub to the public repository at order 4
+        Helm.repo().add().withRepositoryConfig(repoConfig).withName("ak-public")
+                .withUrl(URI.create(ak.url() + "/helm/tck-public")).call();
+        byte[] pub = ak.getBytes("/helm/tck-public/charts/tck-pub-0.1.0.tgz", null).body();
+        assertThat(template("ak-public/tck-pub", "0.1.0", pub)).contains("kind: ConfigMap").contains("marker: \"sample pub\"");
     }
 
     @Test
