@@ -73,6 +73,9 @@ final class HelmYaml {
             return out;
         } catch (YAMLException e) {
             throw new YamlException("malformed YAML: " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // SnakeYAML's constructors throw others for some malformed scalars (e.g. a bad !!binary)
+            throw new YamlException("malformed YAML: " + firstLine(e.getMessage()));
         } catch (IOException e) {
             throw new YamlException("unreadable YAML: " + e.getMessage());
         }
