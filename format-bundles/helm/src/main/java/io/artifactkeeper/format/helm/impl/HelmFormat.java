@@ -45,7 +45,7 @@ import io.artifactkeeper.api.format.StoredAsset;
 public final class HelmFormat implements FormatHandler {
     static final String INDEX = "index.yaml";
     static final String ATTR_CHART = "chart";
-    static final String ATTR_FINGERPRINT = "charts_fingerprint";
+    static final String ATTR_STAMP = "charts_stamp";
     static final String YAML = "application/x-yaml";
     static final String CHART_TYPE = "application/gzip";
     static final String PROV_TYPE = "application/pgp-signature";
@@ -242,26 +242,26 @@ public final class HelmFormat implements FormatHandler {
 
     /**
      * The stored index of a hosted repository, rebuilt only when the charts changed since it was
-     * written (the fingerprint of their paths and digests is kept with it). Writers rebuild it right
-     * away; a chart that arrived another way (the artifacts API) is picked up on the next read.
+     * written: it keeps the repository's content stamp of {@code charts/} (one indexed query, no
+     * listing) it was built at. Writers rebuild it right away; a chart that arrived another way (the
+     * artifacts API) is picked up on the next read.
      */
     StoredAsset localIndex(RepositoryContext repo) throws IOException {
-        List<StoredAsset> charts = charts(repo);
-        String fp = fingerprint(charts);
+        String stamp = repo.contentStamp(HelmIndex.CHARTS);
         Optional<StoredAsset> cur = repo.get(INDEX);
-        if (cur.isPresent() && fp.equals(cur.get().attributes().get(ATTR_FINGERPRINT))) {
+        if (cur.isPresent() && stamp.equals(cur.get().attributes().get(ATTR_STAMP))) {
             return cur.get();
         }
         return repo.withLock(INDEX, () -> {
-            List<StoredAsset> now = charts(repo);
-            String fpNow = fingerprint(now);
+            // the stamp before the listing: a chart stored in between makes the next read rebuild again
+            String now = repo.contentStamp(HelmIndex.CHARTS);
             Optional<StoredAsset> again = repo.get(INDEX);
-            if (again.isPresent() && fpNow.equals(again.get().attributes().get(ATTR_FINGERPRINT))) {
+            if (again.isPresent() && now.equals(again.get().attributes().get(ATTR_STAMP))) {
                 return again.get();
             }
-            byte[] yaml = HelmIndex.fromAssets(now).toYaml(Instant.now());
+            byte[] yaml = HelmIndex.fromAssets(charts(repo)).toYaml(Instant.now());
             return repo.putBytes(INDEX, yaml, PutOptions.defaults().withKind(AssetKind.METADATA)
-                    .withDescription(null, null, YAML, Map.of(ATTR_FINGERPRINT, fpNow)));
+                    .withDescription(null, null, YAML, Map.of(ATTR_STAMP, now)));
         });
     }
 
@@ -273,18 +273,6 @@ public final class HelmFormat implements FormatHandler {
             }
         }
         return out;
-    }
-
-    private static String fingerprint(List<StoredAsset> charts) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (StoredAsset a : charts) {
-                d.update((a.path() + "\t" + a.sha256() + "\t" + a.createdAt() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The index of any repository: stored charts, the upstream's (rewritten), or the members' merged. */
@@ -331,7 +319,7 @@ public final class HelmFormat implements FormatHandler {
     /** What a repository's index depends on, as a short string. */
     private String state(RepositoryContext repo) throws IOException {
         return switch (repo.type()) {
-            case LOCAL, STAGING -> repo.key() + ":" + fingerprint(charts(repo));
+            case LOCAL, STAGING -> repo.key() + ":" + repo.contentStamp(HelmIndex.CHARTS);
             case REMOTE -> {
                 try {
                     RemoteIndex r = remoteIndex(repo);
