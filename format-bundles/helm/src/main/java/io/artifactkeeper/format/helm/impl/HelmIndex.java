@@ -171,13 +171,20 @@ final class HelmIndex {
                         continue;
                     }
                     String scheme = abs.getScheme();
-                    String file = fileName(abs);
-                    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                            || file == null) {
+                    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
                         out.add(u);
                         continue;
                     }
-                    upstreamUrls.putIfAbsent(file, abs);
+                    // the upstream's file name where it is a unique .tgz name; else name-version.tgz
+                    String file = fileName(abs);
+                    if (file == null || !file.endsWith(".tgz") || !abs.equals(upstreamUrls.getOrDefault(file, abs))) {
+                        file = e.get("name") + "-" + e.get("version") + ".tgz";
+                    }
+                    if (!isSafeFile(file) || !abs.equals(upstreamUrls.getOrDefault(file, abs))) {
+                        out.add(u);
+                        continue;
+                    }
+                    upstreamUrls.put(file, abs);
                     out.add(CHARTS + PathCodec.encodePath(file));
                 }
                 e.put("urls", out);

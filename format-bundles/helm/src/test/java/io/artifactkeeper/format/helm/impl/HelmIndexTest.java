@@ -58,6 +58,23 @@ class HelmIndexTest {
     }
 
     @Test
+    void urlsWithoutAUsableFileNameGetTheChartsName() throws IOException {
+        HelmIndex idx = parse("""
+                entries:
+                  a:
+                  - {name: a, version: 1.0.0, apiVersion: v2, urls: ["https://x.example.org/download?id=1"]}
+                  - {name: a, version: 2.0.0, apiVersion: v2, urls: ["https://x.example.org/download?id=2"]}
+                  - {name: a, version: 3.0.0, apiVersion: v2, urls: ["https://x.example.org/v3/chart.tgz"]}
+                  - {name: a, version: 4.0.0, apiVersion: v2, urls: ["https://x.example.org/v4/chart.tgz"]}
+                """).proxiedFrom(URI.create("https://x.example.org/index.yaml"));
+        assertThat(idx.versions("a")).extracting(e -> e.get("urls")).containsExactly(List.of("charts/chart.tgz"),
+                List.of("charts/a-3.0.0.tgz"), List.of("charts/a-2.0.0.tgz"), List.of("charts/a-1.0.0.tgz"));
+        assertThat(idx.upstreamUrl("a-2.0.0.tgz")).hasToString("https://x.example.org/download?id=2");
+        assertThat(idx.upstreamUrl("chart.tgz")).hasToString("https://x.example.org/v4/chart.tgz");
+        assertThat(idx.upstreamUrl("a-3.0.0.tgz")).hasToString("https://x.example.org/v3/chart.tgz");
+    }
+
+    @Test
     void writesYamlThatReadsBackTheSame() throws IOException {
         HelmIndex idx = parse(UPSTREAM).proxiedFrom(URI.create("https://charts.example.org/index.yaml"));
         String yaml = new String(idx.toYaml(Instant.parse("2025-01-02T03:04:05Z")), StandardCharsets.UTF_8);
