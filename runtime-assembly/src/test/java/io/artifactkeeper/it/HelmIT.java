@@ -315,6 +315,12 @@ class HelmIT extends FormatTck {
         HttpResponse<String> badProv = ak.send("POST", "/helm/" + repo + "/api/prov", admin, "application/octet-stream",
                 "not signed".getBytes(StandardCharsets.UTF_8));
         assertThat(badProv.statusCode()).isEqualTo(400);
+        // a good chart with a bad provenance file in the same form: neither is kept
+        HttpResponse<String> withBadProv = ak.send("POST", "/helm/" + repo + "/api/charts", admin,
+                "multipart/form-data; boundary=" + boundary, multipart(boundary, List.of(new String[] {"chart", "fine-1.0.0.tgz"},
+                        new String[] {"prov", "fine-1.0.0.tgz.prov"}), List.of(good, "not signed".getBytes(StandardCharsets.UTF_8))));
+        assertThat(withBadProv.statusCode()).as(withBadProv.body()).isEqualTo(400);
+        assertThat(ak.send("GET", "/helm/" + repo + "/charts/fine-1.0.0.tgz", admin, null, null).statusCode()).isEqualTo(404);
         // writes to the other repository types
         assertThat(postChart(ak, "helm-remote", good, "").statusCode()).isEqualTo(405);
         assertThat(postChart(ak, "helm-virtual", good, "").statusCode()).isEqualTo(400);

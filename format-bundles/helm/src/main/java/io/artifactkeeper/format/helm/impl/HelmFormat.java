@@ -434,29 +434,46 @@ public final class HelmFormat implements FormatHandler {
             return;
         }
         HelmMultipart mp = new HelmMultipart(req.body(), boundary.get());
-        boolean chart = false;
+        StoredAsset chart = null;
+        boolean created = false;
+        List<Prov> provs = new ArrayList<>();
         try {
             for (HelmMultipart.Part p; (p = mp.next()) != null;) {
                 switch (p.name()) {
                     case "chart" -> {
+                        if (chart != null) {
+                            throw FormatException.badRequest("one chart per request");
+                        }
                         checkUploadName(p.filename(), ".tgz");
-                        storeChart(repo, p.body(), null, force);
-                        chart = true;
+                        StoredAsset[] before = new StoredAsset[1];
+                        chart = storeChart(repo, p.body(), null, force, before);
+                        created = before[0] == null;
                     }
                     case "prov" -> {
                         checkUploadName(p.filename(), ".prov");
-                        storeProv(repo, p.body(), null, force);
+                        provs.add(readProv(p.body(), null));
                     }
                     default -> {
                         // other fields carry nothing we use
                     }
                 }
             }
-        } catch (HelmMultipart.MalformedException e) {
-            throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
-        }
-        if (!chart) {
-            throw FormatException.badRequest("no chart: send the .tgz as the body or as the form field \"chart\"");
+            if (chart == null) {
+                throw FormatException.badRequest("no chart: send the .tgz as the body or as the form field \"chart\"");
+            }
+            for (Prov prov : provs) {
+                saveProv(repo, prov, force);
+            }
+        } catch (IOException | RuntimeException e) {
+            // all or nothing: a chart stored from this request goes again when the rest of it is refused
+            if (chart != null && created) {
+                repo.delete(chart.path());
+                localIndex(repo);
+            }
+            if (e instanceof HelmMultipart.MalformedException) {
+                throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
+            }
+            throw e;
         }
     }
 
@@ -507,6 +524,12 @@ public final class HelmFormat implements FormatHandler {
      * and is then linked (not copied) to its name.
      */
     StoredAsset storeChart(RepositoryContext repo, InputStream body, String expectedFile, boolean force) throws IOException {
+        return storeChart(repo, body, expectedFile, force, new StoredAsset[1]);
+    }
+
+    /** As above; {@code previous[0]} is set to the asset the chart replaced (with {@code force}), if any. */
+    private StoredAsset storeChart(RepositoryContext repo, InputStream body, String expectedFile, boolean force,
+            StoredAsset[] previous) throws IOException {
         checkHosted(repo);
         HelmArchive.Recording rec = new HelmArchive.Recording(body, PREFIX_BYTES);
         HelmChart chart;
@@ -522,7 +545,8 @@ public final class HelmFormat implements FormatHandler {
         StoredAsset stored;
         if (chart != null) {
             String path = HelmIndex.CHARTS + checkFile(chart, expectedFile);
-            if (!force && repo.get(path).isPresent()) {
+            previous[0] = repo.get(path).orElse(null);
+            if (!force && previous[0] != null) {
                 throw exists(chart);
             }
             stored = repo.put(path, replay, opts);
@@ -532,7 +556,8 @@ public final class HelmFormat implements FormatHandler {
             try {
                 HelmChart c = new HelmChart(t.name(), t.version(), Map.of());
                 String path = HelmIndex.CHARTS + checkFile(c, expectedFile);
-                if (!force && repo.get(path).isPresent()) {
+                previous[0] = repo.get(path).orElse(null);
+                if (!force && previous[0] != null) {
                     throw exists(c);
                 }
                 stored = repo.putCopy(path, t, opts.withDescription(t.name(), t.version(), CHART_TYPE, t.attributes()));
@@ -558,9 +583,20 @@ public final class HelmFormat implements FormatHandler {
         return file;
     }
 
+    /** A provenance file read and checked, not yet stored. */
+    private record Prov(String chartFile, byte[] bytes) {
+        String file() {
+            return chartFile + ".prov";
+        }
+    }
+
     /** Stores a provenance file beside the chart it signs, named by its "files:" section. */
     void storeProv(RepositoryContext repo, InputStream body, String expectedFile, boolean force) throws IOException {
         checkHosted(repo);
+        saveProv(repo, readProv(body, expectedFile), force);
+    }
+
+    private static Prov readProv(InputStream body, String expectedFile) throws IOException {
         byte[] prov = body.readNBytes(MAX_PROV_BYTES + 1);
         if (prov.length > MAX_PROV_BYTES) {
             throw new FormatException(413, "TOO_LARGE", "a provenance file is at most " + MAX_PROV_BYTES + " bytes");
@@ -577,19 +613,23 @@ public final class HelmFormat implements FormatHandler {
         if (!HelmIndex.isSafeFile(chartFile)) {
             throw new InvalidArtifactException("invalid chart file name in the provenance file: " + chartFile);
         }
-        String file = chartFile + ".prov";
-        if (expectedFile != null && !expectedFile.equals(file)) {
-            throw new InvalidArtifactException("the provenance file signs " + chartFile + "; its file name here must be " + file);
+        Prov p = new Prov(chartFile, prov);
+        if (expectedFile != null && !expectedFile.equals(p.file())) {
+            throw new InvalidArtifactException("the provenance file signs " + chartFile + "; its file name here must be " + p.file());
         }
-        String path = HelmIndex.CHARTS + file;
+        return p;
+    }
+
+    private static void saveProv(RepositoryContext repo, Prov prov, boolean force) throws IOException {
+        String path = HelmIndex.CHARTS + prov.file();
         if (!force && repo.get(path).isPresent()) {
-            throw FormatException.conflict("file already exists: " + file + "; add ?force to replace it");
+            throw FormatException.conflict("file already exists: " + prov.file() + "; add ?force to replace it");
         }
-        Optional<StoredAsset> chart = repo.get(HelmIndex.CHARTS + chartFile);
-        repo.putBytes(path, prov, PutOptions.defaults()
+        Optional<StoredAsset> chart = repo.get(HelmIndex.CHARTS + prov.chartFile());
+        repo.putBytes(path, prov.bytes(), PutOptions.defaults()
                 .withOverwrite(force ? PutOptions.Overwrite.ALLOW : PutOptions.Overwrite.DENY)
-                .withDescription(chart.map(StoredAsset::name).orElse(chartFile), chart.map(StoredAsset::version).orElse(null),
-                        PROV_TYPE, Map.of()));
+                .withDescription(chart.map(StoredAsset::name).orElse(prov.chartFile()),
+                        chart.map(StoredAsset::version).orElse(null), PROV_TYPE, Map.of()));
     }
 
     private void deleteVersion(RepositoryContext repo, String name, String version) throws IOException {
