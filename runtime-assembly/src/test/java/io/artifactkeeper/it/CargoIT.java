@@ -370,6 +370,11 @@ class CargoIT extends FormatTck {
         assertThat(run.output()).contains("ak-mid 0.2.0 + ak-base 0.1.0");
         assertThat(Files.readString(consumer.resolve("Cargo.lock"))).contains("name = \"ak-base\"")
                 .contains("sparse+" + ak.url() + "/cargo/crates/index/");
+        // cargo add looks the crate up in the index
+        Path added = app("added", "", "fn main() { println!(\"{}\", ak_base::marker()); }\n");
+        cargo(added, "add", "ak-base", "--registry", "ak").ok();
+        assertThat(Files.readString(added.resolve("Cargo.toml"))).contains("ak-base").contains("registry = \"ak\"");
+        assertThat(cargo(added, "run", "-q").ok().output()).contains("ak-base 0.1.0");
         System.out.printf("[measure] cargo: publish of two crates and a consumer build from the registry in %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
@@ -552,6 +557,75 @@ class CargoIT extends FormatTck {
         assertThat(indexLines(ak, "crates", "ak/-b/ak-bad", token, 1).get(0).get("cksum").asText()).isEqualTo(sha256(good));
     }
 
+    /**
+     * A 48 MiB .crate published by the Web API from a file, as a stream: the server stores it without
+     * holding it, and gives the same bytes back.
+     */
+    @Test
+    @Order(4)
+    void aLargeCrateIsStreamedIntoStorage() throws Exception {
+        Path file = tmp.resolve("big.crate");
+        String root = "ak-big-1.0.0/";
+        java.util.Random rnd = new java.util.Random(7);
+        try (GZIPOutputStream gz = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            entry(gz, root + "Cargo.toml", "[package]\nname = \"ak-big\"\nversion = \"1.0.0\"\n".getBytes());
+            long size = 48L << 20;
+            byte[] header = new byte[512];
+            put(header, 0, root + "data.bin");
+            put(header, 100, "0000644");
+            put(header, 108, "0000000");
+            put(header, 116, "0000000");
+            put(header, 124, String.format("%011o", size));
+            put(header, 136, "00000000000");
+            header[156] = '0';
+            put(header, 257, "ustar");
+            put(header, 263, "00");
+            java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+            long sum = 0;
+            for (byte x : header) {
+                sum += x & 0xff;
+            }
+            put(header, 148, String.format("%06o", sum));
+            header[154] = 0;
+            gz.write(header);
+            byte[] chunk = new byte[1 << 20];
+            for (long left = size; left > 0; left -= chunk.length) {
+                rnd.nextBytes(chunk);
+                gz.write(chunk);
+            }
+            gz.write(new byte[1024]);
+        }
+        long crateSize = Files.size(file);
+        byte[] meta = metadata("ak-big", "1.0.0");
+        ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+        le(prefix, meta.length);
+        prefix.writeBytes(meta);
+        le(prefix, (int) crateSize);
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = ak.http().send(HttpRequest.newBuilder(URI.create(ak.url() + "/cargo/crates/api/v1/crates/new"))
+                .header("Authorization", token).timeout(Duration.ofSeconds(300))
+                .PUT(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(prefix.toByteArray()),
+                        HttpRequest.BodyPublishers.ofFile(file))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        System.out.printf("[measure] cargo: publish of a %d MiB .crate by the Web API in %d ms%n", crateSize >> 20,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), md));
+        }
+        String want = HexFormat.of().formatHex(md.digest());
+        assertThat(indexLines(ak, "crates", "ak/-b/ak-big", token, 1).get(0).get("cksum").asText()).isEqualTo(want);
+        HttpResponse<InputStream> back = ak.http().send(HttpRequest.newBuilder(URI.create(ak.url()
+                + "/cargo/crates/api/v1/crates/ak-big/1.0.0/download")).header("Authorization", token).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        MessageDigest md2 = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = back.body()) {
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), md2));
+        }
+        assertThat(HexFormat.of().formatHex(md2.digest())).isEqualTo(want);
+        Files.delete(file);
+    }
+
     private static void expectError(HttpResponse<String> r, int status, String detail) throws IOException {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         JsonNode e = Distribution.parse(r);
@@ -574,6 +648,12 @@ class CargoIT extends FormatTck {
         List<String> paths = new ArrayList<>();
         cached.get("items").forEach(i -> paths.add(i.get("path").asText()));
         assertThat(paths).contains("crates/ak-up/ak-up-1.0.0.crate", "index/ak/-u/ak-up");
+
+        // crates.io replaced by the remote: a plain `ak-up = "1"` dependency comes through it
+        Path replaced = app("replaced", "ak-up = \"1\"", "fn main() { println!(\"{}\", ak_up::marker()); }\n");
+        Files.createDirectories(replaced.resolve(".cargo"));
+        Files.writeString(replaced.resolve(".cargo/config.toml"), "[source.crates-io]\nreplace-with = \"akremote\"\n");
+        assertThat(cargo(replaced, "run", "-q").ok().output()).contains("ak-up 1.0.0 from upstream");
 
         // the same version in both members: the local one (priority 1) wins, index line and bytes alike
         publishWithCargo(library("both-up", "ak-both", "1.0.0", "ak-both from upstream", "", null), "up").ok();
@@ -697,10 +777,5 @@ class CargoIT extends FormatTck {
                 Files.deleteIfExists(x);
             }
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }
