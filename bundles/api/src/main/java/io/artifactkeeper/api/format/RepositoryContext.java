@@ -73,6 +73,25 @@ public interface RepositoryContext {
     /** Assets whose path starts with {@code prefix} (empty: all), ordered by path. */
     List<StoredAsset> list(String prefix) throws IOException;
 
+    /**
+     * An opaque token that changes whenever an asset whose path starts with {@code prefix} (empty:
+     * any) is stored, replaced or deleted in this repository; for a virtual repository, in any
+     * member or when its members change. Formats keep documents they generate from {@link #list}
+     * (indexes, metadata) until the token changes. Costs one indexed query, not a listing. The
+     * default derives it from {@link #list}.
+     *
+     * @since 1.3
+     */
+    default String contentStamp(String prefix) throws IOException {
+        long count = 0;
+        long hash = 17;
+        for (StoredAsset a : list(prefix)) {
+            count++;
+            hash = 31 * hash + (a.path() + '\0' + a.sha256() + '\0' + a.updatedAt()).hashCode();
+        }
+        return count + ":" + Long.toHexString(hash);
+    }
+
     /** Assets recorded with this package name, newest first. */
     List<StoredAsset> findByName(String name) throws IOException;
 

@@ -216,6 +216,24 @@ public final class RepositoryEngine {
         }
 
         @Override
+        public String contentStamp(String prefix) throws IOException {
+            if (repo.type() != RepositoryType.VIRTUAL) {
+                return store().contentStamp(repo.id(), prefix);
+            }
+            StringBuilder sb = new StringBuilder("v");
+            for (RepositoryContext m : members()) {
+                String member;
+                try {
+                    member = m.contentStamp(prefix);
+                } catch (IOException e) {
+                    member = "unreadable";
+                }
+                sb.append('|').append(m.key()).append('=').append(member);
+            }
+            return sb.toString();
+        }
+
+        @Override
         public List<StoredAsset> list(String prefix) {
             List<StoredAsset> out = new ArrayList<>();
             if (repo.type() == RepositoryType.VIRTUAL) {

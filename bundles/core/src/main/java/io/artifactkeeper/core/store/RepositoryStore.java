@@ -221,6 +221,17 @@ public final class RepositoryStore {
                 .map((rs, c) -> artifact(rs)).list());
     }
 
+    /**
+     * A fingerprint of the artifacts under {@code prefix}: count, newest update and a sum of hashes of
+     * (path, checksum, update time), so that any store, replace or delete changes it.
+     */
+    public String contentStamp(UUID repoId, String prefix) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) || ':' || coalesce(floor(extract(epoch FROM max(updated_at)) * 1000000)::bigint, 0)"
+                + " || ':' || coalesce(sum(hashtext(path || checksum_sha256 || updated_at::text)::bigint), 0)"
+                + " FROM artifacts WHERE repository_id = :r AND path LIKE :pre ESCAPE '\\'")
+                .bind("r", repoId).bind("pre", likePrefix(prefix)).mapTo(String.class).one());
+    }
+
     public long countArtifacts(UUID repoId, String prefix, String q) {
         return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM artifacts WHERE repository_id = :r "
                 + "AND path LIKE :pre ESCAPE '\\' AND (:q IS NULL OR path ILIKE :ql OR name ILIKE :ql)")

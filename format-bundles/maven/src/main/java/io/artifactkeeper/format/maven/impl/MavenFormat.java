@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +48,13 @@ public final class MavenFormat implements FormatHandler {
     private static final String XML = "application/xml";
 
     private final ProxyPolicy proxyPolicy = new MavenProxyPolicy();
+    /** repository + folder -> content stamp at which the folder's metadata was last found current. */
+    private final Map<String, String> freshStamps = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 20_000;
+        }
+    });
 
     @Override
     public FormatDescriptor descriptor() {
@@ -177,6 +185,12 @@ public final class MavenFormat implements FormatHandler {
         if (t.isEmpty()) {
             return stored;
         }
+        // the folder is unchanged since it was last found in step with its document: serve that
+        String checkedKey = repo.key() + '\0' + t.get().folder();
+        String stamp = repo.contentStamp(t.get().folder());
+        if (stored.isPresent() && stamp.equals(freshStamps.get(checkedKey))) {
+            return stored;
+        }
         Instant newest = null;
         for (StoredAsset a : repo.list(t.get().folder())) {
             if (!MavenPath.isMetadata(a.path()) && (newest == null || a.updatedAt().isAfter(newest))) {
@@ -185,8 +199,10 @@ public final class MavenFormat implements FormatHandler {
         }
         if (newest != null && (stored.isEmpty() || newest.isAfter(stored.get().updatedAt()))) {
             regenerate(repo, t.get().groupId(), t.get().artifactId(), t.get().snapshotVersion());
-            return repo.get(path);
+            return repo.get(path); // the regenerated document changed the stamp: checked again next time
         }
+        // the stamp was taken before the listing, so a file stored meanwhile changes it
+        freshStamps.put(checkedKey, stamp);
         return stored;
     }
 

@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,8 +95,33 @@ final class PypiIndexBuilder {
         }
     }
 
-    private static Optional<PypiProjectPage> localPage(RepositoryContext repo, String project) throws IOException {
-        List<StoredAsset> assets = repo.list("packages/" + project + "/");
+    /** Project pages of hosted repositories as last built, with the content stamp they were built at. */
+    private final Map<String, CachedPage> localPages = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CachedPage> eldest) {
+            return size() > 10_000;
+        }
+    });
+
+    private record CachedPage(String stamp, Optional<PypiProjectPage> page) {
+    }
+
+    private Optional<PypiProjectPage> localPage(RepositoryContext repo, String project) throws IOException {
+        String prefix = "packages/" + project + "/";
+        String key = repo.key() + '\0' + project;
+        // taken before the listing: a file stored meanwhile changes it and the page is rebuilt next time
+        String stamp = repo.contentStamp(prefix);
+        CachedPage cached = localPages.get(key);
+        if (cached != null && cached.stamp().equals(stamp)) {
+            return cached.page();
+        }
+        Optional<PypiProjectPage> page = buildLocalPage(repo, prefix, project);
+        localPages.put(key, new CachedPage(stamp, page));
+        return page;
+    }
+
+    private static Optional<PypiProjectPage> buildLocalPage(RepositoryContext repo, String prefix, String project) throws IOException {
+        List<StoredAsset> assets = repo.list(prefix);
         Map<String, StoredAsset> metadata = new HashMap<>();
         for (StoredAsset a : assets) {
             if (a.path().endsWith(METADATA_SUFFIX)) {
@@ -120,7 +147,7 @@ final class PypiIndexBuilder {
             return Optional.empty();
         }
         files.sort(Comparator.comparing(PypiProjectPage.File::filename));
-        return Optional.of(new PypiProjectPage(project, files, List.of()));
+        return Optional.of(new PypiProjectPage(project, List.copyOf(files), List.of()));
     }
 
     private static Optional<PypiProjectPage> remotePage(RepositoryContext repo, String project) throws IOException {

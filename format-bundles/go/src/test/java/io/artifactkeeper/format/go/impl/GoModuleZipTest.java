@@ -1,0 +1,75 @@
+package io.artifactkeeper.format.go.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GoModuleZipTest {
+
+    private static final String P = "example.com/Lib@v1.2.0/";
+
+    @TempDir
+    Path dir;
+
+    private GoModuleZip.Contents check(RawZip z) throws Exception {
+        Path f = Files.createTempFile(dir, "m", ".zip");
+        Files.write(f, z.bytes());
+        return GoModuleZip.check(f, "example.com/Lib", "v1.2.0");
+    }
+
+    private void rejected(RawZip z, String why) {
+        assertThatThrownBy(() -> check(z)).isInstanceOf(GoModuleZip.InvalidModuleZipException.class).hasMessageContaining(why);
+    }
+
+    @Test
+    void aProperModuleZip() throws Exception {
+        GoModuleZip.Contents c = check(new RawZip().add(P + "go.mod", "module example.com/Lib\n").add(P + "lib.go", "package lib\n")
+                .add(P + "LICENSE", "MIT").add(P + "vendor/modules.txt", "# none\n").add(P + "sub/", new byte[0]));
+        assertThat(c.files()).isEqualTo(4);
+        assertThat(new String(c.goMod().orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("module example.com/Lib\n");
+        assertThat(check(new RawZip().add(P + "lib.go", "package lib\n")).goMod()).isEmpty();
+    }
+
+    @Test
+    void everyRule() throws Exception {
+        rejected(new RawZip().add("example.com/Lib@v1.2.1/a.go", "x"), "outside the module");
+        rejected(new RawZip().add("lib.go", "x"), "outside the module");
+        rejected(new RawZip().add(P + "../../evil.go", "x"), "invalid path element");
+        rejected(new RawZip().add(P + "a/./b.go", "x"), "invalid path element");
+        rejected(new RawZip().add(P + "a.go", "x").add(P + "a.go", "y"), "duplicate file \"a.go\"");
+        rejected(new RawZip().add(P + "README", "x").add(P + "readme", "y"), "case folding");
+        rejected(new RawZip().add(P + "a", "x").add(P + "A/b.go", "y"), "collides");
+        rejected(new RawZip().add(P + "GO.MOD", "module example.com/Lib\n"), "spelled");
+        rejected(new RawZip().add(P + "inner/go.mod", "module example.com/Lib/inner\n").add(P + "inner/x.go", "x"),
+                "nested module");
+        rejected(new RawZip().add(P + "vendor/example.org/dep/dep.go", "x"), "vendored package");
+        rejected(new RawZip().add(P + "a\\b.go", "x"), "invalid char");
+        rejected(new RawZip().add(P + "bomb.bin", new byte[10_000_000], 1000), "more than the 1000 bytes");
+        rejected(new RawZip().add(P + "short.bin", new byte[10], 1000), "declares 1000");
+        rejected(new RawZip().add(P + "huge.bin", new byte[10], 600L << 20), "at most");
+        rejected(new RawZip().add(P + "go.mod", new byte[10], 17L << 20), "at most");
+    }
+
+    @Test
+    void notAZip() throws Exception {
+        Path f = Files.createTempFile(dir, "m", ".zip");
+        Files.writeString(f, "hello");
+        assertThatThrownBy(() -> GoModuleZip.check(f, "example.com/Lib", "v1.2.0")).hasMessageContaining("not a readable zip");
+    }
+
+    @Test
+    void vendoredPackagesAsTheGoCommandSeesThem() {
+        assertThat(GoModuleZip.isVendoredPackageFile("vendor/modules.txt")).isFalse();
+        assertThat(GoModuleZip.isVendoredPackageFile("vendor/a/b.go")).isTrue();
+        // the go command's offset quirk: it leaves this out of the zips it makes, so no go-made zip has it
+        assertThat(GoModuleZip.isVendoredPackageFile("x/vendor/a.go")).isTrue();
+        assertThat(GoModuleZip.isVendoredPackageFile("x/vendors/a.go")).isFalse();
+        assertThat(GoModuleZip.isVendoredPackageFile("vendorx/a/b.go")).isFalse();
+    }
+}
