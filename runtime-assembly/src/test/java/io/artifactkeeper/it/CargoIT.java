@@ -626,6 +626,31 @@ class CargoIT extends FormatTck {
         Files.delete(file);
     }
 
+    /** Concurrent publishes of versions of one crate: every one ends up in its index file (read-modify-write under a lock). */
+    @Test
+    @Order(4)
+    void concurrentPublishesOfOneCrateLoseNoVersion() throws Exception {
+        int n = 12;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String v = "0." + i + ".0";
+                byte[] body = publishBody(metadata("ak-many", v), crate("ak-many", v, "many " + i));
+                fs.add(pool.submit(() -> ak.send("PUT", "/cargo/crates/api/v1/crates/new", token, null, body)));
+            }
+            for (var f : fs) {
+                assertThat(f.get().statusCode()).as(f.get().body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode lines = indexLines(ak, "crates", "ak/-m/ak-many", token, n);
+        List<String> versions = new ArrayList<>();
+        lines.forEach(l -> versions.add(l.get("vers").asText()));
+        assertThat(versions).hasSize(n).doesNotHaveDuplicates();
+    }
+
     private static void expectError(HttpResponse<String> r, int status, String detail) throws IOException {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         JsonNode e = Distribution.parse(r);
@@ -664,6 +689,16 @@ class CargoIT extends FormatTck {
         String localCksum = indexLines(ak, "crates", "ak/-b/ak-both", token, 1).get(0).get("cksum").asText();
         assertThat(merged.get(0).get("cksum").asText()).isEqualTo(localCksum);
         assertThat(merged.get(1).get("vers").asText()).isEqualTo("1.1.0-beta.1");
+        // the merged file has validators of its own
+        HttpResponse<String> mergedResp = ak.send("GET", "/cargo/crates-virtual/index/ak/-b/ak-both", token, null, null);
+        String vEtag = mergedResp.headers().firstValue("ETag").orElseThrow();
+        String vLm = mergedResp.headers().firstValue("Last-Modified").orElseThrow();
+        assertThat(ak.send("GET", "/cargo/crates-virtual/index/ak/-b/ak-both", token, null, null, "If-None-Match", vEtag)
+                .statusCode()).isEqualTo(304);
+        assertThat(ak.send("GET", "/cargo/crates-virtual/index/ak/-b/ak-both", token, null, null, "If-Modified-Since", vLm)
+                .statusCode()).isEqualTo(304);
+        assertThat(ak.send("GET", "/cargo/crates-virtual/index/ak/-b/ak-both", token, null, null, "If-None-Match", "\"x\"")
+                .statusCode()).isEqualTo(200);
 
         Path viaVirtual = app("via-virtual", """
                 ak-mid = { version = "0.2", registry = "akvirtual" }

@@ -3,6 +3,7 @@ package io.artifactkeeper.format.cargo.impl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,13 +34,22 @@ final class CargoResolver {
         return repo.get(CargoNames.indexPath(name));
     }
 
+    /** A crate's index lines and when the newest of the files they came from changed. */
+    record Lines(List<ObjectNode> lines, Instant modified) {
+    }
+
     /** The index lines of a crate in any repository type; empty when no repository has it. */
-    static Optional<List<ObjectNode>> lines(RepositoryContext repo, String name) throws IOException {
+    static Optional<Lines> lines(RepositoryContext repo, String name) throws IOException {
         if (repo.type() == RepositoryType.VIRTUAL) {
             List<List<ObjectNode>> all = new ArrayList<>();
+            Instant modified = Instant.EPOCH;
             for (RepositoryContext m : repo.members()) {
                 try {
-                    lines(m, name).ifPresent(all::add);
+                    Optional<Lines> l = lines(m, name);
+                    if (l.isPresent()) {
+                        all.add(l.get().lines());
+                        modified = l.get().modified().isAfter(modified) ? l.get().modified() : modified;
+                    }
                 } catch (FormatException e) {
                     // a member whose upstream is down must not hide the others
                     if (e.status() < 500) {
@@ -47,13 +57,13 @@ final class CargoResolver {
                     }
                 }
             }
-            return all.isEmpty() ? Optional.empty() : Optional.of(CargoIndex.merge(all));
+            return all.isEmpty() ? Optional.empty() : Optional.of(new Lines(CargoIndex.merge(all), modified));
         }
         Optional<StoredAsset> a = indexFile(repo, name);
         if (a.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parse(repo, a.get()));
+        return Optional.of(new Lines(parse(repo, a.get()), a.get().updatedAt()));
     }
 
     static List<ObjectNode> parse(RepositoryContext repo, StoredAsset a) throws IOException {
@@ -94,8 +104,7 @@ final class CargoResolver {
                         return Optional.of(cached);
                     }
                 }
-                Optional<List<ObjectNode>> lines = lines(repo, name);
-                ObjectNode line = lines.map(l -> CargoIndex.find(l, version)).orElse(null);
+                ObjectNode line = lines(repo, name).map(l -> CargoIndex.find(l.lines(), version)).orElse(null);
                 if (line == null) {
                     return Optional.empty();
                 }
