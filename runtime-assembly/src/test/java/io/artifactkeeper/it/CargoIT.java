@@ -492,6 +492,29 @@ class CargoIT extends FormatTck {
                 .isEqualTo(404);
     }
 
+    @Test
+    @Order(3)
+    void aPublicRepositoryServesCargoWithoutCredentials() throws Exception {
+        publishWithCargo(library("pub", "ak-pub", "1.0.0", "ak-pub 1.0.0", "", null), "akpub").ok();
+        // a CARGO_HOME with the registry but no token at all
+        Path anonHome = tmp.resolve("cargo-home-anon");
+        Files.createDirectories(anonHome);
+        Files.writeString(anonHome.resolve("config.toml"), """
+                [registries.akpub]
+                index = "sparse+%s/cargo/crates-pub/index/"
+                [registry]
+                global-credential-providers = ["cargo:token"]
+                """.formatted(ak.url()));
+        Path consumer = app("anon-consumer", "ak-pub = { version = \"1\", registry = \"akpub\" }",
+                "fn main() { println!(\"{}\", ak_pub::marker()); }\n");
+        assertThat(cargoWith(consumer, Map.of("CARGO_HOME", anonHome.toString()), "run", "-q").ok().output())
+                .contains("ak-pub 1.0.0");
+        // but publishing there without a token is refused
+        Result anonPublish = cargoWith(library("pub", "ak-pub", "1.0.1", "ak-pub 1.0.1", "", null),
+                Map.of("CARGO_HOME", anonHome.toString()), "publish", "--registry", "akpub", "--allow-dirty").fails();
+        assertThat(anonPublish.output()).containsIgnoringCase("token");
+    }
+
     // --- bad publishes
 
     @Test
