@@ -1,6 +1,7 @@
 package io.artifactkeeper.it;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -342,7 +344,7 @@ final class Streamed {
                 return null;
             }
             // every chunk but the last is a multiple of 3 bytes, so only the last one is padded
-            return Base64.getEncoder().encode(n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+            return Base64.getEncoder().encode(n == buf.length ? buf : Arrays.copyOf(buf, n));
         }
 
         @Override
@@ -353,7 +355,7 @@ final class Streamed {
 
     /** Little-endian header bytes. */
     private static final class ByteBuf {
-        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         ByteBuf le16(int v) {
             out.write(v);

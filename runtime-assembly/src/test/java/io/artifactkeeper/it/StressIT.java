@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +72,7 @@ class StressIT {
         }
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -245,7 +247,7 @@ class StressIT {
 
     /** twine's upload: multipart/form-data with the release fields first, then the file. */
     private static Req twineUpload(Format f, String version, String file, Body wheel, Map<String, String> d) {
-        String boundary = "----StressIT" + HexFormat.of().formatHex(d.get("SHA-256").getBytes(StandardCharsets.US_ASCII), 0, 8);
+        String boundary = "----StressIT" + d.get("SHA-256").substring(0, 16);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(":action", "file_upload");
         fields.put("protocol_version", "1");
@@ -453,7 +455,7 @@ class StressIT {
     private static String sha256Hex(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
