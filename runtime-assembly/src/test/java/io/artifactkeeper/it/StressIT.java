@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,8 @@ class StressIT {
 
     private Distribution ak;
     private String admin;
+    /** Its own client: with 100 bodies being generated on two cores, a connect can take longer than the usual 5 s. */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMinutes(2)).build();
 
     static String sha256(InputStream in) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -280,7 +283,7 @@ class StressIT {
         String error = null;
         for (Req r : reqs) {
             try {
-                HttpResponse<String> resp = ak.http().send(HttpRequest.newBuilder(URI.create(ak.url() + r.path()))
+                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(ak.url() + r.path()))
                         .timeout(Duration.ofMinutes(10)).header("Authorization", admin)
                         .header("Content-Type", r.contentType())
                         .method(r.method(), HttpRequest.BodyPublishers.fromPublisher(
@@ -373,7 +376,7 @@ class StressIT {
                 yield URI.create(ak.url() + f.base() + "simple/" + PACKAGE + "/").resolve(file.path("url").asText()).toString();
             }
         };
-        HttpResponse<InputStream> r = ak.http().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
                 .header("Authorization", admin).build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
             assertThat(r.statusCode()).as("%s download %s", what, url).isEqualTo(200);
@@ -415,6 +418,12 @@ class StressIT {
         line("total", outcomes, verified.values().stream().mapToInt(Integer::intValue).sum());
         System.out.printf("[measure]   server peak RSS %d MiB (the JVM, sampled every 100 ms; all formats at once)%n",
                 peakRssKb / 1024);
+        for (Outcome o : outcomes) {
+            if (!o.ok()) {
+                System.out.printf("[measure]   failed: %s upload %d (%s, %.1f MiB) after %.1f s: %s%n", o.format().label(),
+                        o.index(), o.file(), o.bytes() / 1048576.0, o.latencyNanos() / 1e9, o.error());
+            }
+        }
     }
 
     /** Throughput: the bytes stored over the span from the first request's start to the last one's end. */
