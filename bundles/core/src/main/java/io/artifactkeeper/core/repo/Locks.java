@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
 
 import io.artifactkeeper.api.format.RepositoryContext.IOSupplier;
+import io.artifactkeeper.db.DatabaseUnavailableException;
 
 /**
  * Cluster-wide named locks on PostgreSQL advisory locks, so that read-modify-write of a metadata
@@ -19,6 +20,8 @@ import io.artifactkeeper.api.format.RepositoryContext.IOSupplier;
  * holds a connection; when many requests of a node wait for the same name (25 concurrent
  * publishes of one npm package), they would hold the whole pool, and the holder of the lock, which
  * needs one more connection for its work, could not get it: every caller failed with 503.
+ * While the database is down, the callers queued behind one that failed for that reason fail at
+ * once with it, as they would all have failed together without the queue.
  */
 final class Locks {
     /** Per name, the callers of this node that wait for it or hold it. */
@@ -28,6 +31,9 @@ final class Locks {
         final ReentrantLock lock = new ReentrantLock(true);
         /** Guarded by the map's compute methods. */
         int users;
+        /** The last holder's failure for lack of a database, and when (guarded by {@link #lock}). */
+        RuntimeException unavailable;
+        long unavailableAt;
     }
 
     <T> T withLock(Jdbi jdbi, String name, IOSupplier<T> work) throws IOException {
@@ -36,10 +42,21 @@ final class Locks {
             x.users++;
             return x;
         });
+        long queued = System.nanoTime();
         try {
             l.lock.lockInterruptibly();
             try {
+                // during an outage the queue fails as fast as one caller would, not one timeout after another
+                if (l.unavailable != null && l.unavailableAt - queued > 0) {
+                    throw new DatabaseUnavailableException("the database is unavailable (lock " + name + ")", l.unavailable);
+                }
                 return withAdvisoryLock(jdbi, name, work);
+            } catch (RuntimeException e) {
+                if (DatabaseUnavailableException.isUnavailable(e)) {
+                    l.unavailable = e;
+                    l.unavailableAt = System.nanoTime();
+                }
+                throw e;
             } finally {
                 l.lock.unlock();
             }
