@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
@@ -106,6 +107,7 @@ public final class Dispatcher extends HttpServlet {
     private final Config config;
     private final transient BundleContext bundleContext;
     private final Metrics metrics = new Metrics();
+    private final AtomicLong lastUnavailableLog = new AtomicLong();
     private final RateLimiter apiLimiter;
     private final RateLimiter formatLimiter;
     private final RateLimiter authLimiter;
@@ -211,6 +213,14 @@ public final class Dispatcher extends HttpServlet {
             sendError(ex, route, e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
             if (DatabaseUnavailableException.isUnavailable(e)) {
+                // the innermost reason (a pool timeout under load and an outage look alike to the client),
+                // at most once a second so that an outage does not flood the log
+                long now = System.nanoTime();
+                long last = lastUnavailableLog.get();
+                if (now - last > 1_000_000_000L && lastUnavailableLog.compareAndSet(last, now)) {
+                    LOG.warn("database unavailable on {} {} (request {}): {}", req.getMethod(), raw, ex.requestId(),
+                            rootCause(e));
+                }
                 sendError(ex, route, 503, "DATABASE_UNAVAILABLE", "the database is unavailable; retry later");
             } else if (isClientAbort(e)) {
                 LOG.debug("client went away: {} {}", req.getMethod(), raw);
@@ -758,5 +768,13 @@ public final class Dispatcher extends HttpServlet {
     private static boolean isStorageFailure(IOException e) {
         String n = e.getClass().getName();
         return e instanceof java.nio.file.FileSystemException || n.contains("AccessDenied") || n.contains("ReadOnly");
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        for (int i = 0; i < 20 && c.getCause() != null && c.getCause() != c; i++) {
+            c = c.getCause();
+        }
+        return c == t ? t.toString() : t.getClass().getSimpleName() + " <- " + c;
     }
 }

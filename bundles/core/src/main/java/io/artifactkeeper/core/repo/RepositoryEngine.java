@@ -37,6 +37,7 @@ public final class RepositoryEngine {
     private final ProxyCache proxy;
     private final IdentityService identity;
     private final UploadSessionStore uploads;
+    private final Locks locks = new Locks();
 
     public RepositoryEngine(ContentService content, ProxyCache proxy, IdentityService identity, UploadSessionStore uploads) {
         this.content = content;
@@ -303,7 +304,7 @@ public final class RepositoryEngine {
 
         @Override
         public <T> T withLock(String name, IOSupplier<T> work) throws IOException {
-            return Locks.withAdvisoryLock(store().jdbi(), repo.id() + ":" + name, work);
+            return locks.withLock(store().jdbi(), repo.id() + ":" + name, work);
         }
     }
 }

@@ -9,11 +9,20 @@ import java.util.regex.Pattern;
 
 /**
  * Where and how to connect: the JDBC URL (credentials may also be in it), optional user and
- * password that override the URL's, the pool size, and how long a caller may wait for a
- * connection before the call fails.
+ * password that override the URL's, the pool size, how long a caller waits for a connection before
+ * the database is checked ({@code connectionTimeoutMs}: a database that is down fails the call
+ * then), and how long in all a caller keeps waiting while the database answers and the pool is
+ * merely busy ({@code busyWaitMs}).
  */
 public record ConnectionSettings(String url, String username, String password, int poolSize,
-        int connectionTimeoutMs) {
+        int connectionTimeoutMs, int busyWaitMs) {
+
+    /** Default patience for a busy pool: 30 s. */
+    public static final int DEFAULT_BUSY_WAIT_MS = 30_000;
+
+    public ConnectionSettings(String url, String username, String password, int poolSize, int connectionTimeoutMs) {
+        this(url, username, password, poolSize, connectionTimeoutMs, DEFAULT_BUSY_WAIT_MS);
+    }
 
     public ConnectionSettings {
         Objects.requireNonNull(url, "url");
@@ -27,6 +36,7 @@ public record ConnectionSettings(String url, String username, String password, i
         poolSize = Math.max(2, poolSize);
         // HikariCP refuses less than 250 ms.
         connectionTimeoutMs = Math.max(250, connectionTimeoutMs);
+        busyWaitMs = Math.max(connectionTimeoutMs, busyWaitMs);
     }
 
     /** The URL without its password, for logs. */

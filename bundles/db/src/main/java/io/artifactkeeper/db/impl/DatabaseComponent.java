@@ -60,6 +60,10 @@ public final class DatabaseComponent implements Database {
                 description = "How long a call waits for a connection before it fails (database down or pool exhausted).")
         int connection_timeout_ms() default 3000;
 
+        @AttributeDefinition(name = "Busy pool wait (ms)", min = "250",
+                description = "How long in all a call keeps waiting for a connection while the database answers and every pooled connection is in use.")
+        int busy_wait_ms() default ConnectionSettings.DEFAULT_BUSY_WAIT_MS;
+
         @AttributeDefinition(name = "Embedded port", min = "0", max = "65535",
                 description = "TCP port (localhost) of the embedded PostgreSQL; 0 picks a free port at each start.")
         int embedded_port() default 0;
@@ -82,7 +86,7 @@ public final class DatabaseComponent implements Database {
                     config.embedded_port());
             try {
                 database = new PooledDatabase(new ConnectionSettings(server.jdbcUrl(), null, server.password(),
-                        config.pool_size(), config.connection_timeout_ms()), true);
+                        config.pool_size(), config.connection_timeout_ms(), config.busy_wait_ms()), true);
             } catch (RuntimeException e) {
                 server.close();
                 throw e;
@@ -92,11 +96,11 @@ public final class DatabaseComponent implements Database {
             database = new PooledDatabase(new ConnectionSettings(url,
                     firstNonBlank(config.username(), context.getProperty("ak.database.username")),
                     firstNonEmpty(config._password(), context.getProperty("ak.database.password")),
-                    config.pool_size(), config.connection_timeout_ms()), false);
+                    config.pool_size(), config.connection_timeout_ms(), config.busy_wait_ms()), false);
         }
-        LOG.info("Database: {} ({}, pool of {}, connection timeout {} ms)", database.describe(),
+        LOG.info("Database: {} ({}, pool of {}, connection timeout {} ms, busy pool wait {} ms)", database.describe(),
                 server != null ? "embedded PostgreSQL" : "external", database.settings().poolSize(),
-                database.settings().connectionTimeoutMs());
+                database.settings().connectionTimeoutMs(), database.settings().busyWaitMs());
         if (server == null) {
             try {
                 database.checkHealth();

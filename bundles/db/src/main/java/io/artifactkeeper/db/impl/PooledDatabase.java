@@ -30,6 +30,7 @@ public final class PooledDatabase implements Database, AutoCloseable {
     private final ConnectionSettings settings;
     private final boolean embedded;
     private final HikariDataSource pool;
+    private final PatientDataSource patient;
     private final Jdbi jdbi;
     private final Migrator migrator;
     private final HealthProbe health;
@@ -51,10 +52,11 @@ public final class PooledDatabase implements Database, AutoCloseable {
         config.setInitializationFailTimeout(-1);
         config.setRegisterMbeans(false);
         this.pool = new HikariDataSource(config);
-        this.jdbi = Jdbi.create(pool);
         this.migrator = new Migrator(settings.dataSource(settings.connectTimeoutSeconds(), 0));
         int probeSeconds = (int) HEALTH_LIMIT.toSeconds();
         this.health = new HealthProbe(settings.dataSource(probeSeconds, probeSeconds), HEALTH_LIMIT);
+        this.patient = new PatientDataSource(pool, health::check, settings.busyWaitMs());
+        this.jdbi = Jdbi.create(patient);
     }
 
     ConnectionSettings settings() {
@@ -68,7 +70,7 @@ public final class PooledDatabase implements Database, AutoCloseable {
 
     @Override
     public DataSource dataSource() {
-        return pool;
+        return patient;
     }
 
     @Override

@@ -107,8 +107,12 @@ final class NpmPublisher {
                     if (!(e instanceof NpmPublishReader.MalformedPublishException)) {
                         throw translateConflict(fe, name);
                     }
-                } catch (IOException | RuntimeException ignored) {
-                    // the parse error below says what was wrong
+                } catch (IOException | RuntimeException storeFailure) {
+                    // kept with the request's error: when the store gave up first ("the store stopped
+                    // reading"), its reason (e.g. the database unavailable: 503) is the one that counts
+                    if (storeFailure != e) {
+                        e.addSuppressed(storeFailure);
+                    }
                 }
             }
             if (e instanceof NpmPublishReader.MalformedPublishException) {

@@ -1,0 +1,64 @@
+package io.artifactkeeper.format.helm.impl;
+
+import static io.artifactkeeper.format.helm.impl.HelmTestArchives.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class HelmChartTest {
+    @Test
+    void keepsHelmsFieldsWithHelmsTypes() throws Exception {
+        HelmChart c = HelmChart.parse(utf8("""
+                apiVersion: v2
+                name: web
+                version: 1.10.0
+                appVersion: 1.10
+                description: a chart
+                kubeVersion: ">=1.25"
+                deprecated: false
+                keywords: [http, 42]
+                annotations: {category: Web, count: 3}
+                maintainers:
+                - {name: me, email: me@example.org, extra: dropped}
+                dependencies:
+                - name: db
+                  version: ~1.2
+                  repository: https://charts.example.org
+                  condition: db.enabled
+                  enabled: true
+                  tags: [backend]
+                  import-values: [child: a, parent: b]
+                customField: dropped
+                """));
+        assertThat(c.name()).isEqualTo("web");
+        assertThat(c.version()).isEqualTo("1.10.0");
+        assertThat(c.fileName()).isEqualTo("web-1.10.0.tgz");
+        Map<String, Object> m = c.metadata();
+        assertThat(m).containsEntry("appVersion", "1.10").containsEntry("deprecated", false)
+                .containsEntry("keywords", List.of("http", "42")).containsEntry("kubeVersion", ">=1.25")
+                .doesNotContainKey("customField");
+        assertThat(m.get("annotations")).isEqualTo(Map.of("category", "Web", "count", "3"));
+        assertThat(m.get("maintainers")).isEqualTo(List.of(Map.of("name", "me", "email", "me@example.org")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dep = ((List<Map<String, Object>>) m.get("dependencies")).get(0);
+        assertThat(dep).containsEntry("version", "~1.2").containsEntry("enabled", true)
+                .containsEntry("tags", List.of("backend")).containsKey("import-values");
+    }
+
+    @Test
+    void refusesChartsHelmWouldRefuse() {
+        assertThatThrownBy(() -> HelmChart.parse(utf8("apiVersion: v2\nversion: 1.0.0\n"))).hasMessageContaining("no name");
+        assertThatThrownBy(() -> HelmChart.parse(utf8("apiVersion: v2\nname: a\n"))).hasMessageContaining("no version");
+        assertThatThrownBy(() -> HelmChart.parse(utf8("name: a\nversion: 1.0.0\n"))).hasMessageContaining("apiVersion");
+        assertThatThrownBy(() -> HelmChart.parse(utf8("apiVersion: v2\nname: ../a\nversion: 1.0.0\n")))
+                .hasMessageContaining("invalid chart name");
+        assertThatThrownBy(() -> HelmChart.parse(utf8("apiVersion: v2\nname: a\nversion: 1.0.0/../../b\n")))
+                .hasMessageContaining("not a semantic version");
+        assertThatThrownBy(() -> HelmChart.parse(utf8("apiVersion: v2\nname: a\nversion: 1.0.0\n!!binary x: y\n")))
+                .isInstanceOf(HelmArchive.BadChartException.class);
+    }
+}
