@@ -77,7 +77,7 @@ class PipelineGuardsIT {
 
     /** Every format's native mount, and the artifacts API, each for a local repository of that format. */
     private static final Map<String, String> MOUNTS = Map.of("generic", "/general/", "maven", "/maven/", "npm", "/npm/",
-            "pypi", "/pypi/", "oci", "/v2/", "go", "/go/");
+            "pypi", "/pypi/", "oci", "/v2/", "go", "/go/", "helm", "/helm/", "cargo", "/cargo/");
 
     /**
      * Traversal as clients and attackers spell it, sent byte for byte (a raw socket: no client library
