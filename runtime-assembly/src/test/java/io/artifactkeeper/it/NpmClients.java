@@ -202,7 +202,7 @@ final class NpmClients {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static void entry(OutputStream out, String path, byte[] data) throws IOException {
+    static void entry(OutputStream out, String path, byte[] data) throws IOException {
         byte[] h = new byte[512];
         put(h, 0, path);
         put(h, 100, "0000644");

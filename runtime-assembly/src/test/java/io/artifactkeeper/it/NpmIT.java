@@ -505,8 +505,16 @@ class NpmIT extends FormatTck {
     @Test
     @Order(5)
     void aLargePublishIsStreamedIntoStorage() throws Exception {
-        byte[] big = new byte[40 * 1024 * 1024];
-        new java.util.Random(42).nextBytes(big);
+        // a real package tarball (a publish must be a tar.gz) around 40 MiB of incompressible bytes
+        byte[] random = new byte[40 * 1024 * 1024];
+        new java.util.Random(42).nextBytes(random);
+        java.io.ByteArrayOutputStream tgz = new java.io.ByteArrayOutputStream(random.length + (1 << 20));
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(tgz, 1 << 16)) {
+            NpmClients.entry(gz, "package/package.json", "{\"name\":\"ak-big\",\"version\":\"1.0.0\"}".getBytes());
+            NpmClients.entry(gz, "package/big.bin", random);
+            gz.write(new byte[1024]);
+        }
+        byte[] big = tgz.toByteArray();
         Map<String, Object> doc = NpmClients.publishDocument("ak-big", "1.0.0", big, reg(ak, "npm-local"));
         byte[] body = Distribution.JSON.writeValueAsBytes(doc);
         long t0 = System.nanoTime();

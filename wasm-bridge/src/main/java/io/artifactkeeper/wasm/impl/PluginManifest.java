@@ -61,12 +61,12 @@ record PluginManifest(String name, String version, String description, String fo
         Long mem = positive(res, "resources", "max_memory_bytes");
         if (mem == null) {
             Long mb = positive(req, "requirements", "max_memory_mb");
-            mem = mb == null ? null : mb * 1024 * 1024;
+            mem = mb == null ? null : scaled(mb, 1024 * 1024, "requirements", "max_memory_mb");
         }
         Long timeout = positive(res, "resources", "max_execution_ms");
         if (timeout == null) {
             Long s = positive(req, "requirements", "timeout_secs");
-            timeout = s == null ? null : s * 1000;
+            timeout = s == null ? null : scaled(s, 1000, "requirements", "timeout_secs");
         }
         return new PluginManifest(name, version, string(plugin, "plugin", "description", false), key,
                 string(format, "format", "display_name", false), exts, caps, mem, positive(res, "resources", "max_fuel"),
@@ -102,6 +102,15 @@ record PluginManifest(String name, String version, String description, String fo
             throw new InvalidManifestException("plugin.toml: [" + table + "] " + key + " must be a string");
         }
         return s;
+    }
+
+    /** {@code v * unit}; one that overflows a long would wrap to a negative (or small) limit. */
+    private static Long scaled(long v, long unit, String table, String key) throws InvalidManifestException {
+        try {
+            return Math.multiplyExact(v, unit);
+        } catch (ArithmeticException e) {
+            throw new InvalidManifestException("plugin.toml: [" + table + "] " + key + " is too large");
+        }
     }
 
     private static Long positive(Map<String, Object> t, String table, String key) throws InvalidManifestException {

@@ -186,6 +186,11 @@ public final class PluginsApi implements ApiExtension {
             if (boundary == null) {
                 throw FormatException.badRequest("multipart body without a boundary");
             }
+            // RFC 2046: 1 to 70 characters. A longer one would make every search below cost its length per
+            // byte of a body of up to MAX_UPLOAD bytes.
+            if (boundary.isEmpty() || boundary.length() > 70) {
+                throw FormatException.badRequest("a multipart boundary has 1 to 70 characters");
+            }
             byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
             int pos = indexOf(body, delim, 0);
             while (pos >= 0) {

@@ -228,7 +228,16 @@ final class Toml {
                             if (p + 4 > s.length()) {
                                 throw new TomlException(ln, "bad \\u escape");
                             }
-                            sb.append((char) Integer.parseInt(s.substring(p, p + 4), 16));
+                            int cp = 0;
+                            for (int k = 0; k < 4; k++) {
+                                // Character.digit, not Integer.parseInt: no sign, and no NumberFormatException
+                                int d = Character.digit(s.charAt(p + k), 16);
+                                if (d < 0) {
+                                    throw new TomlException(ln, "bad \\u escape");
+                                }
+                                cp = cp * 16 + d;
+                            }
+                            sb.append((char) cp);
                             p += 4;
                         }
                         default -> throw new TomlException(ln, "unsupported escape \\" + e);

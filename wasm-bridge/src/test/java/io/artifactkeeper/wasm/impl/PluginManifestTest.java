@@ -68,4 +68,29 @@ class PluginManifestTest {
         assertThatThrownBy(() -> PluginManifest.parse("[plugin]\nname = \"x\"\nversion = \"1\"\n[format]\nkey = \"k\"\n"
                 + "[resources]\nmax_fuel = -5\n")).hasMessageContaining("max_fuel must be a positive integer");
     }
+
+    /**
+     * Found while fuzzing plugin.toml (PluginInstallFuzzTest#manifest's property that limits are
+     * positive): max_memory_mb and timeout_secs were multiplied without overflow checks, so a large
+     * value wrapped to a negative limit.
+     */
+    @Test
+    void limitsThatOverflowWhenScaledAreRefused() {
+        String head = "[plugin]\nname = \"x\"\nversion = \"1\"\n[format]\nkey = \"k\"\n[requirements]\n";
+        assertThatThrownBy(() -> PluginManifest.parse(head + "max_memory_mb = 9000000000000000\n"))
+                .isInstanceOf(PluginManifest.InvalidManifestException.class).hasMessageContaining("max_memory_mb is too large");
+        assertThatThrownBy(() -> PluginManifest.parse(head + "timeout_secs = 9223372036854776\n"))
+                .isInstanceOf(PluginManifest.InvalidManifestException.class).hasMessageContaining("timeout_secs is too large");
+    }
+
+    /** Found by PluginInstallFuzzTest#manifest: a \\u escape with non-hex digits threw NumberFormatException (a 500). */
+    @Test
+    void aBadUnicodeEscapeIsAManifestError() throws Exception {
+        for (String esc : new String[] {"\\ur&\\u", "\\u+fff", "\\u-001", "\\uzzzz"}) {
+            assertThatThrownBy(() -> PluginManifest.parse("[plugin]\nname = \"" + esc + "\"\n"))
+                    .as(esc).isInstanceOf(PluginManifest.InvalidManifestException.class).hasMessageContaining("bad \\u escape");
+        }
+        assertThat(PluginManifest.parse("[plugin]\nname = \"x\"\nversion = \"\\u0031\"\n[format]\nkey = \"k\"\n").version())
+                .isEqualTo("1");
+    }
 }

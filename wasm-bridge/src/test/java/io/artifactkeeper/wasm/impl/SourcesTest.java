@@ -96,6 +96,21 @@ class SourcesTest {
                 "missing")).isNull();
     }
 
+    /**
+     * Found reviewing PluginInstallFuzzTest#multipart: the boundary had no length limit, and the body
+     * (up to 256 MiB) is searched with it byte by byte, so a boundary of a few KiB cost minutes of CPU.
+     */
+    @Test
+    void multipartBoundaryOfRfcLength() {
+        byte[] body = "--b\r\nContent-Disposition: form-data; name=file\r\n\r\nx\r\n--b--\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(PluginsApi.Multipart.field(body, "multipart/form-data; boundary=b", "file")).containsExactly('x');
+        for (String ct : new String[] {"multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
+            "multipart/form-data; boundary=" + "b".repeat(71)}) {
+            assertThatThrownBy(() -> PluginsApi.Multipart.field(body, ct, "file")).as(ct)
+                    .isInstanceOf(io.artifactkeeper.api.format.FormatException.class).hasMessageContaining("1 to 70");
+        }
+    }
+
     @Test
     void ed25519Signatures() throws Exception {
         KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();

@@ -26,6 +26,23 @@ public final class PathCodec {
         return sb.toString();
     }
 
+    /**
+     * An ASCII hex digit's value, else -1. Not {@link Character#digit}: it also takes other scripts'
+     * digits ("%\u06f2f" would decode to '/').
+     */
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
     /** Decodes %XX sequences (not '+'); throws IllegalArgumentException on a malformed escape. */
     public static String decode(String s) {
         if (s.indexOf('%') < 0) {
@@ -38,8 +55,8 @@ public final class PathCodec {
                 if (i + 2 >= s.length()) {
                     throw new IllegalArgumentException("malformed escape in path");
                 }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
+                int hi = hex(s.charAt(i + 1));
+                int lo = hex(s.charAt(i + 2));
                 if (hi < 0 || lo < 0) {
                     throw new IllegalArgumentException("malformed escape in path");
                 }

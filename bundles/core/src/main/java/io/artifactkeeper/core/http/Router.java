@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.PathCodec;
 
 /**
@@ -73,7 +74,7 @@ public final class Router {
                         }
                         rest.append(parts[k]);
                     }
-                    ex.params().put(s.substring(1, s.length() - 2), PathCodec.decode(rest.toString()));
+                    ex.params().put(s.substring(1, s.length() - 2), decode(rest.toString()));
                 }
                 return true;
             }
@@ -85,12 +86,21 @@ public final class Router {
                     return false;
                 }
                 if (ex != null) {
-                    ex.params().put(s.substring(1, s.length() - 1), PathCodec.decode(parts[i]));
+                    ex.params().put(s.substring(1, s.length() - 1), decode(parts[i]));
                 }
             } else if (!s.equals(parts[i])) {
                 return false;
             }
         }
         return segs.length == parts.length;
+    }
+
+    /** A malformed escape ("%zz", a trailing "%") is the client's error: 400, not an IllegalArgumentException. */
+    private static String decode(String s) {
+        try {
+            return PathCodec.decode(s);
+        } catch (IllegalArgumentException e) {
+            throw FormatException.badRequest("malformed percent-encoding in path");
+        }
     }
 }

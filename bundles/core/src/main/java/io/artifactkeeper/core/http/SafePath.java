@@ -1,5 +1,7 @@
 package io.artifactkeeper.core.http;
 
+import java.util.Locale;
+
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.PathCodec;
 
@@ -49,11 +51,30 @@ public final class SafePath {
                 throw FormatException.badRequest("path traversal refused");
             }
             // a second layer of encoding ("%2e%2e") would turn into ".." for a client that decodes again
-            String lower = seg.toLowerCase();
+            String lower = asciiDigits(seg).toLowerCase(Locale.ROOT);
             if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
                 throw FormatException.badRequest("encoded path separators or dots refused");
             }
         }
         return p;
+    }
+
+    /**
+     * Other scripts' digits as ASCII ones: decoders built on {@link Character#digit} (java.net.URLDecoder
+     * among them) read "%\u06f2e" as "%2e", a dot.
+     */
+    private static String asciiDigits(String seg) {
+        StringBuilder sb = null;
+        for (int i = 0; i < seg.length(); i++) {
+            char c = seg.charAt(i);
+            int d = c > 0x7f ? Character.digit(c, 16) : -1;
+            if (d >= 0 && sb == null) {
+                sb = new StringBuilder(seg.substring(0, i));
+            }
+            if (sb != null) {
+                sb.append(d >= 0 ? Character.forDigit(d, 16) : c);
+            }
+        }
+        return sb == null ? seg : sb.toString();
     }
 }

@@ -23,6 +23,18 @@ class RouterTest {
         assertThat(seen).containsExactly("repo:my-repo", "put:r:a/b c/d.jar", "repo:x");
     }
 
+    /** A malformed escape in a templated segment is a 400, not an IllegalArgumentException (a 500). */
+    @Test
+    void aMalformedEscapeIsABadRequest() {
+        Router r = new Router().add("PUT", "/api/v1/repositories/{key}/artifacts/{path+}", ex -> { });
+        for (String bad : new String[] {"/api/v1/repositories/r/artifacts/a/%zz", "/api/v1/repositories/r/artifacts/a%",
+            "/api/v1/repositories/%2/artifacts/a", "/api/v1/repositories/r/artifacts/%\u06f2e"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.dispatch(exchange("PUT"), bad)).as(bad)
+                    .isInstanceOf(io.artifactkeeper.api.format.FormatException.class)
+                    .satisfies(e -> assertThat(((io.artifactkeeper.api.format.FormatException) e).status()).isEqualTo(400));
+        }
+    }
+
     private static Exchange exchange(String method) {
         jakarta.servlet.http.HttpServletRequest req = (jakarta.servlet.http.HttpServletRequest) java.lang.reflect.Proxy
                 .newProxyInstance(RouterTest.class.getClassLoader(),

@@ -27,4 +27,20 @@ class SafePathTest {
         assertThat(SafePath.normalize("")).isEmpty();
         assertThat(SafePath.normalize("a%20b/c..d")).isEqualTo("a b/c..d");
     }
+
+    /**
+     * Found by SafePathFuzzTest: PathCodec took other scripts' digits as hex ("%\u06f2f" decoded to '/'),
+     * and a path holding "%\u06f2e" passed the check although decoders built on Character.digit read it
+     * as "%2e". Both are refused now.
+     */
+    @Test
+    void unicodeDigitsInEscapesAreNoHex() {
+        for (String raw : new String[] {"%\u06f2e%\u06f2e/x", "a/%\u0662f/b", "%25\u06f2f", "a/%25\u0662e%25\u0662e/b",
+            "a/%25\uff12e/b"}) {
+            assertThatThrownBy(() -> SafePath.normalize(raw)).as(raw).isInstanceOf(FormatException.class)
+                    .satisfies(e -> assertThat(((FormatException) e).status()).isEqualTo(400));
+        }
+        assertThat(SafePath.normalize("a/\u06f2/b")).isEqualTo("a/\u06f2/b");
+        assertThat(io.artifactkeeper.api.format.PathCodec.decode("%2E%2f")).isEqualTo("./");
+    }
 }

@@ -56,6 +56,9 @@ final class CargoPublishReader {
             n = CargoIndex.JSON.readTree(json);
         } catch (JacksonException e) {
             throw new InvalidArtifactException("malformed publish metadata: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and then meets an impossible character
+            throw new InvalidArtifactException("the publish metadata is not UTF-8 JSON: " + e.getMessage());
         }
         if (!(n instanceof ObjectNode o)) {
             throw new InvalidArtifactException("the publish metadata must be a JSON object");

@@ -124,4 +124,22 @@ class CargoPublishReaderTest {
         assertThat(CargoCrateArchive.problem(new ByteArrayInputStream(java.util.Arrays.copyOf(good, good.length / 2)),
                 "foo", "1.0.0")).isNotNull();
     }
+
+    /**
+     * Found by CargoFuzzTest#publishBody: metadata starting '{' NUL NUL made Jackson read UTF-32 and
+     * throw CharConversionException, an IOException that was no InvalidArtifactException (a 500).
+     */
+    @Test
+    void metadataThatLooksLikeUtf32IsMalformed() {
+        byte[] json = {'{', 0, 0, 0, 0, ' ', '"', 'n', '"', ':', '1', '}'};
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(json.length);
+        body.write(0);
+        body.write(0);
+        body.write(0);
+        body.writeBytes(json);
+        byte[] b = body.toByteArray();
+        assertThatThrownBy(() -> new CargoPublishReader(new ByteArrayInputStream(b), -1).metadata())
+                .isInstanceOf(InvalidArtifactException.class).hasMessageContaining("not UTF-8");
+    }
 }

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -61,7 +60,8 @@ final class GoModuleZip {
         ZipFile zf;
         try {
             zf = new ZipFile(zip.toFile());
-        } catch (ZipException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // not only ZipException: a file shorter than an end record is an EOFException
             throw new InvalidModuleZipException("not a readable zip file: " + e.getMessage());
         }
         try (zf) {

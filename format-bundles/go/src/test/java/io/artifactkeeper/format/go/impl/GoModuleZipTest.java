@@ -72,4 +72,18 @@ class GoModuleZipTest {
         assertThat(GoModuleZip.isVendoredPackageFile("x/vendors/a.go")).isFalse();
         assertThat(GoModuleZip.isVendoredPackageFile("vendorx/a/b.go")).isFalse();
     }
+
+    /**
+     * Found by GoFuzzTest#moduleZip: a file too short for a zip end record made ZipFile throw
+     * EOFException, which is no ZipException and escaped as an IOException (an upload answered 500).
+     */
+    @Test
+    void aFileTooShortForAZipIsRefused() throws Exception {
+        for (byte[] b : new byte[][] {new byte[0], "PK".getBytes(StandardCharsets.ISO_8859_1), new byte[21]}) {
+            Path f = Files.createTempFile(dir, "m", ".zip");
+            Files.write(f, b);
+            assertThatThrownBy(() -> GoModuleZip.check(f, "example.com/Lib", "v1.2.0"))
+                    .isInstanceOf(GoModuleZip.InvalidModuleZipException.class).hasMessageContaining("not a readable zip");
+        }
+    }
 }

@@ -102,7 +102,8 @@ final class HelmMultipart {
             return Optional.empty();
         }
         String[] params = contentType.split(";");
-        if (!params[0].trim().toLowerCase(Locale.ROOT).equals("multipart/form-data")) {
+        // ";" alone splits into no strings at all
+        if (params.length == 0 || !params[0].trim().toLowerCase(Locale.ROOT).equals("multipart/form-data")) {
             return Optional.empty();
         }
         for (int i = 1; i < params.length; i++) {

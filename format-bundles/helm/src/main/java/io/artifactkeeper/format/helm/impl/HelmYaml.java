@@ -65,7 +65,10 @@ final class HelmYaml {
     static Map<String, Object> readMap(InputStream in, int maxCodePoints) throws YamlException {
         try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             Object doc = reader(maxCodePoints).load(r);
-            if (!(normalize(doc, 0) instanceof Map<?, ?> m)) {
+            // every node costs at least a couple of characters, unless aliases repeat it: more nodes than
+            // that is an alias bomb (or a cycle: "&n {a: *n, b: *n}" doubles at every level)
+            long[] budget = {maxCodePoints / 2L + 1024};
+            if (!(normalize(doc, 0, budget) instanceof Map<?, ?> m)) {
                 throw new YamlException("a YAML mapping is expected");
             }
             @SuppressWarnings("unchecked")
@@ -89,15 +92,18 @@ final class HelmYaml {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static Object normalize(Object o, int depth) {
+    private static Object normalize(Object o, int depth, long[] budget) {
         if (depth > 64) {
             return null;
+        }
+        if (--budget[0] < 0) {
+            throw new IllegalStateException("its aliases expand it beyond its size");
         }
         if (o instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (e.getKey() != null) {
-                    out.put(String.valueOf(e.getKey()), normalize(e.getValue(), depth + 1));
+                    out.put(String.valueOf(e.getKey()), normalize(e.getValue(), depth + 1, budget));
                 }
             }
             return out;
@@ -105,7 +111,7 @@ final class HelmYaml {
         if (o instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
             for (Object x : l) {
-                out.add(normalize(x, depth + 1));
+                out.add(normalize(x, depth + 1, budget));
             }
             return out;
         }

@@ -61,4 +61,24 @@ class HelmChartTest {
         assertThatThrownBy(() -> HelmChart.parse(utf8("apiVersion: v2\nname: a\nversion: 1.0.0\n!!binary x: y\n")))
                 .isInstanceOf(HelmArchive.BadChartException.class);
     }
+
+    /**
+     * Found by HelmFuzzTest#chartYaml (a timeout): an anchor whose map refers to itself twice
+     * ("&n {a: *n, b: *n}") was copied level by level, 2^64 nodes; aliases of aliases did the same
+     * within SnakeYAML's alias limit. The copy now stops at what the document's size allows.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aliasBombsAndCyclesAreRefusedQuickly() {
+        String cycle = "apiVersion: v2\nname: demo\nversion: 1.0.0\nx: &n {a: *n, b: *n}\n";
+        StringBuilder laughs = new StringBuilder("apiVersion: v2\nname: demo\nversion: 1.0.0\nl0: &l0 [x, x]\n");
+        for (int k = 1; k <= 24; k++) {
+            laughs.append("l").append(k).append(": &l").append(k).append(" [*l").append(k - 1).append(", *l").append(k - 1)
+                    .append("]\n");
+        }
+        for (String yaml : new String[] {cycle, laughs.toString()}) {
+            assertThatThrownBy(() -> HelmChart.parse(utf8(yaml))).isInstanceOf(HelmArchive.BadChartException.class)
+                    .hasMessageContaining("aliases expand it");
+        }
+    }
 }

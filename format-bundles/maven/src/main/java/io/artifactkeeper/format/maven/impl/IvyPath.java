@@ -36,6 +36,12 @@ public record IvyPath(String organisation, String module, String revision, Strin
         if (n < 5 || n > 7) {
             return Optional.empty();
         }
+        for (String seg : s) {
+            // "org//1.0/jars/x.jar" would give an empty module (or organisation, or revision)
+            if (seg.isEmpty()) {
+                return Optional.empty();
+            }
+        }
         for (int i = 2; i < n - 3; i++) {
             if (!(s[i].startsWith("scala_") || s[i].startsWith("sbt_")) || s[i].indexOf('_') == s[i].length() - 1) {
                 return Optional.empty();

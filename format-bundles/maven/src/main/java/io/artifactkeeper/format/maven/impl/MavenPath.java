@@ -64,6 +64,12 @@ public record MavenPath(String groupId, String artifactId, String version, Strin
         if (n < 4) {
             return Optional.empty();
         }
+        for (String s : segs) {
+            // "g//a/1.0/a-1.0.jar" would give an empty groupId part (or artifactId, or version)
+            if (s.isEmpty()) {
+                return Optional.empty();
+            }
+        }
         String file = segs[n - 1];
         String version = segs[n - 2];
         String artifactId = segs[n - 3];

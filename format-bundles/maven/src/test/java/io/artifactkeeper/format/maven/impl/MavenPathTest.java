@@ -76,4 +76,21 @@ class MavenPathTest {
         assertThat(IvyPath.parse("org.example/demo/x/1.0/jars/demo.jar")).isEmpty();
         assertThat(IvyPath.parse("org.example/demo/1.0/jars/noext")).isEmpty();
     }
+
+    /** Found by MavenFuzzTest#path: an empty segment gave an artifact with an empty artifactId. */
+    @Test
+    void emptySegmentsAreNoArtifactPath() {
+        assertThat(MavenPath.parse("ormp//1/-1.0[")).isEmpty();
+        assertThat(MavenPath.parse("org//demo/1.0/demo-1.0.jar")).isEmpty();
+        assertThat(MavenPath.parse("org/example/demo//demo-.jar")).isEmpty();
+        assertThat(MavenPath.parse("org/example/demo/1.0/demo-1.0.jar")).isPresent();
+    }
+
+    /** The same for Ivy paths (found by extending MavenFuzzTest#path to IvyPath). */
+    @Test
+    void emptySegmentsAreNoIvyPath() {
+        assertThat(IvyPath.parse("org//1.0/jars/x.jar")).isEmpty();
+        assertThat(IvyPath.parse("/demo/1.0/jars/demo.jar")).isEmpty();
+        assertThat(IvyPath.parse("org.example/demo/1.0/jars/demo.jar")).isPresent();
+    }
 }

@@ -42,7 +42,14 @@ final class NpmPackument {
     }
 
     static ObjectNode parse(InputStream in) throws IOException {
-        JsonNode n = JSON.readTree(in);
+        JsonNode n;
+        try {
+            n = JSON.readTree(in);
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and then meets an impossible character: as
+            // malformed as any other bad JSON (callers turn a JacksonException into 502 or skip the document)
+            throw new com.fasterxml.jackson.core.JsonParseException(null, "not a UTF-8 JSON document: " + e.getMessage());
+        }
         if (n == null || !n.isObject()) {
             throw new JsonProcessingException("a packument must be a JSON object") {
                 private static final long serialVersionUID = 1L;

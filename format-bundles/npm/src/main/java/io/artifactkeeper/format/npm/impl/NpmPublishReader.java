@@ -69,6 +69,9 @@ final class NpmPublishReader {
             }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw malformed("malformed publish body: " + e.getOriginalMessage(), e);
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and then meets an impossible character
+            throw malformed("the body is not UTF-8 JSON: " + e.getMessage(), e);
         }
         return new Result(doc, attachments);
     }

@@ -206,6 +206,11 @@ final class NpmPublisher {
             throw FormatException.badRequest("attachment " + att.file() + " declares " + att.declaredLength()
                     + " bytes but carries " + att.decodedLength());
         }
+        try (InputStream in = tarball.open()) {
+            NpmTarball.check(in);
+        } catch (NpmTarball.InvalidTarballException e) {
+            throw FormatException.badRequest(att.file() + ": " + e.getMessage());
+        }
         if (!(doc.get("versions") instanceof ObjectNode versions) || !(versions.get(version) instanceof ObjectNode manifest)) {
             throw FormatException.badRequest("versions has no manifest for " + version + ", the version of " + att.file());
         }

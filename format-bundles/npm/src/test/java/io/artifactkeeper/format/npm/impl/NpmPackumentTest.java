@@ -92,4 +92,15 @@ class NpmPackumentTest {
         assertThat(NpmPackument.highest(List.of("1.0.0", "2.0.0-beta"))).isEqualTo("1.0.0");
         assertThat(NpmPackument.highest(List.of("2.0.0-beta"))).isEqualTo("2.0.0-beta");
     }
+
+    /** Found by NpmFuzzTest#upstreamPackument: a bad upstream document is a JacksonException (502), not a bare IOException. */
+    @Test
+    void anUpstreamDocumentInAnImpossibleEncodingIsMalformedJson() {
+        byte[] body = new byte[37];
+        body[29] = '%';
+        body[35] = ']';
+        body[36] = (byte) 0x8c;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NpmPackument.parse(new java.io.ByteArrayInputStream(body)))
+                .isInstanceOf(com.fasterxml.jackson.core.JacksonException.class);
+    }
 }

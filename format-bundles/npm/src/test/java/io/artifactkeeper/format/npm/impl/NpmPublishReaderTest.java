@@ -121,4 +121,15 @@ class NpmPublishReaderTest {
         InputStream in = pipe.source();
         assertThatThrownBy(() -> in.readAllBytes()).hasMessageContaining("boom");
     }
+
+    /**
+     * Found by NpmFuzzTest#publishBody: "{" then NUL bytes makes Jackson read UTF-32, whose impossible
+     * character raised a CharConversionException, an IOException that became a 500 instead of a 400.
+     */
+    @Test
+    void aBodyThatLooksLikeUtf32IsMalformed() {
+        byte[] body = {'{', 0, 0, 0, 0, ' ', '"', 'd', 'e', 'm', 'o', '"', ':', '1', '}'};
+        assertThatThrownBy(() -> NpmPublishReader.read(new ByteArrayInputStream(body), f -> new ByteArrayOutputStream()))
+                .isInstanceOf(NpmPublishReader.MalformedPublishException.class).hasMessageContaining("not UTF-8");
+    }
 }

@@ -223,7 +223,12 @@ final class OciJson {
         if (integral && n.length() < 19) {
             return Long.parseLong(n);
         }
-        return new BigDecimal(n);
+        try {
+            return new BigDecimal(n);
+        } catch (NumberFormatException e) {
+            // an exponent beyond BigDecimal's int scale ("1e99999999999")
+            throw new JsonException("number out of range at offset " + start);
+        }
     }
 
     private void digits(int start) throws JsonException {

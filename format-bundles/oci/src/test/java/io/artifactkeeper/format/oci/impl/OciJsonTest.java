@@ -42,4 +42,13 @@ class OciJsonTest {
         assertThat(json).isEqualTo("{\"name\":\"a\\\"b\\\\c\\td\",\"list\":[1,\"x\",{\"k\":true}],\"nothing\":null}");
         assertThat(OciJson.object(OciJson.parse(json.getBytes(StandardCharsets.UTF_8))).get("name")).isEqualTo("a\"b\\c\td");
     }
+
+    /** Found by OciFuzzTest#json: BigDecimal's NumberFormatException escaped (a 500 for a manifest PUT). */
+    @Test
+    void aNumberWithAnExponentBeyondRangeIsMalformedJson() {
+        for (String bad : new String[] {"1e99999999999", "[0.5E-2147483649]", "{\"size\":1e1000890123456}"}) {
+            assertThatThrownBy(() -> OciJson.parse(bad)).as(bad).isInstanceOf(OciJson.JsonException.class)
+                    .hasMessageContaining("out of range");
+        }
+    }
 }

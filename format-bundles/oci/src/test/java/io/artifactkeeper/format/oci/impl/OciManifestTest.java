@@ -71,4 +71,12 @@ class OciManifestTest {
         assertThatThrownBy(() -> OciManifest.parse(b("{\"schemaVersion\":2,\"mediaType\":\"text/plain\"}"), null))
                 .hasMessageContaining("unsupported");
     }
+
+    /** Found by OciFuzzTest#json: the manifest answer is MANIFEST_INVALID, not a server error. */
+    @Test
+    void aManifestWithAnOutOfRangeNumberIsInvalid() {
+        byte[] body = "{\"schemaVersion\":2,\"config\":{\"size\":1e99999999999}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> OciManifest.parse(body, null)).isInstanceOf(OciManifest.Invalid.class)
+                .satisfies(e -> assertThat(((OciManifest.Invalid) e).code()).isEqualTo("MANIFEST_INVALID"));
+    }
 }

@@ -144,6 +144,7 @@ final class PypiArchives {
                 }
                 String name = new String(nameBytes, (flags & 0x800) != 0 ? StandardCharsets.UTF_8
                         : StandardCharsets.ISO_8859_1);
+                checkEntryName(name);
                 if (!keep.test(name)) {
                     continue;
                 }
@@ -180,6 +181,28 @@ final class PypiArchives {
             throw new InvalidArchiveException("damaged zip archive (truncated central directory)");
         }
         return out;
+    }
+
+    /**
+     * Refuses an entry that would land outside the folder it is unpacked into ("zip slip"): an
+     * absolute name, a drive letter, a ".." segment (with '/' or '\\' as separator), or a NUL. pip
+     * refuses such wheels at install time; a registry should not serve them to less careful tools.
+     */
+    static void checkEntryName(String name) throws InvalidArchiveException {
+        String n = name.replace('\\', '/');
+        boolean bad = n.startsWith("/") || n.indexOf('\0') >= 0
+                || (n.length() >= 2 && n.charAt(1) == ':' && Character.isLetter(n.charAt(0)));
+        for (String seg : n.split("/")) {
+            bad |= seg.equals("..");
+        }
+        if (bad) {
+            throw new InvalidArchiveException("unsafe path in archive: " + abbreviate(name)
+                    + " (absolute, or with a '..' segment)");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
     /** The bytes of one entry, at most {@code max}; larger (declared or actual) is refused. */
@@ -327,16 +350,18 @@ final class PypiArchives {
         String longName = null;
         String paxPath = null;
         long scanned = 0;
+        // the whole archive is read: every entry's name is checked, also after PKG-INFO
+        byte[] found = null;
         for (int entries = 0; entries < MAX_TAR_ENTRIES; entries++) {
             byte[] h = in.readNBytes(512);
             if (h.length == 0) {
-                return Optional.empty();
+                return Optional.ofNullable(found);
             }
             if (h.length < 512) {
                 throw new InvalidArchiveException("damaged tar (truncated header)");
             }
             if (allZero(h)) {
-                return Optional.empty();
+                return Optional.ofNullable(found);
             }
             if (!checksumOk(h)) {
                 throw new InvalidArchiveException(entries == 0 ? "not a tar archive" : "damaged tar (bad header checksum)");
@@ -361,10 +386,17 @@ final class PypiArchives {
             if (size < 0) {
                 throw new InvalidArchiveException("damaged tar (bad size)");
             }
+            if (size > MAX_TAR_SCAN_BYTES) {
+                // past what is scanned anyway (and (size + 511) must not overflow)
+                return Optional.ofNullable(found);
+            }
             long padded = (size + 511) / 512 * 512;
             scanned += 512 + padded;
             if (scanned > MAX_TAR_SCAN_BYTES) {
-                return Optional.empty();
+                return Optional.ofNullable(found);
+            }
+            if (type != 'L' && type != 'x' && type != 'g') {
+                checkEntryName(name);
             }
             switch (type) {
                 case 'L' -> {
@@ -376,19 +408,21 @@ final class PypiArchives {
                     in.skipNBytes(padded - size);
                 }
                 case '0', '\0', '7' -> {
-                    if (isTopLevelPkgInfo(name)) {
+                    if (found == null && isTopLevelPkgInfo(name)) {
                         if (size > MAX_METADATA_BYTES) {
                             throw new InvalidArchiveException("PKG-INFO is " + size + " bytes; at most "
                                     + MAX_METADATA_BYTES + " are accepted");
                         }
-                        return Optional.of(readData(in, size, MAX_METADATA_BYTES, "PKG-INFO"));
+                        found = readData(in, size, MAX_METADATA_BYTES, "PKG-INFO");
+                        in.skipNBytes(padded - size);
+                    } else {
+                        in.skipNBytes(padded);
                     }
-                    in.skipNBytes(padded);
                 }
                 default -> in.skipNBytes(padded);
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(found);
     }
 
     private static byte[] readData(InputStream in, long size, int max, String what) throws InvalidArchiveException,

@@ -106,6 +106,10 @@ final class PypiCoreMetadata {
             return false;
         }
         String[] p = version.trim().split("\\.");
+        if (p.length == 0) {
+            // "." or "..": split drops the empty strings and leaves nothing
+            return false;
+        }
         try {
             int ma = Integer.parseInt(p[0]);
             int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;

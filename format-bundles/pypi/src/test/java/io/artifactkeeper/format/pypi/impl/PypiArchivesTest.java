@@ -144,4 +144,42 @@ class PypiArchivesTest {
         }
         throw new IllegalStateException("not found");
     }
+
+    @Test
+    void refusesZipSlipEntriesInWheelsAndSdistZips() throws Exception {
+        String md = PypiTestArchives.metadata("pkg", "1.0");
+        for (String evil : new String[] {"../../evil.py", "pkg/../../evil.py", "/etc/cron.d/x", "pkg\\..\\..\\x.py",
+            "C:/Windows/x.dll"}) {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            m.put("pkg-1.0.dist-info/METADATA", md.getBytes(StandardCharsets.UTF_8));
+            m.put(evil, new byte[] {1});
+            byte[] z = PypiTestArchives.zip(m);
+            assertThatThrownBy(() -> PypiArchives.wheelMetadata(PypiByteSource.of(z), dist("pkg-1.0-py3-none-any.whl")))
+                    .as(evil).isInstanceOf(InvalidArchiveException.class).hasMessageContaining("unsafe path");
+            assertThatThrownBy(() -> PypiArchives.zipPkgInfo(PypiByteSource.of(z))).as(evil)
+                    .isInstanceOf(InvalidArchiveException.class).hasMessageContaining("unsafe path");
+        }
+        // dots inside a name are fine
+        Map<String, byte[]> ok = new LinkedHashMap<>();
+        ok.put("pkg-1.0.dist-info/METADATA", md.getBytes(StandardCharsets.UTF_8));
+        ok.put("pkg/..data/a..b.py", new byte[] {1});
+        assertThat(PypiArchives.wheelMetadata(PypiByteSource.of(PypiTestArchives.zip(ok)), dist("pkg-1.0-py3-none-any.whl")))
+                .isNotEmpty();
+    }
+
+    @Test
+    void refusesTarSlipEntriesAlsoAfterPkgInfo() throws Exception {
+        byte[] pkgInfo = PypiTestArchives.metadata("pkg", "1.0").getBytes(StandardCharsets.UTF_8);
+        for (String evil : new String[] {"../evil.py", "pkg-1.0/../../evil.py", "/abs.py"}) {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            m.put("pkg-1.0/PKG-INFO", pkgInfo);
+            m.put(evil, new byte[] {1});
+            assertThatThrownBy(() -> PypiArchives.tarGzPkgInfo(new ByteArrayInputStream(PypiTestArchives.tarGz(m))))
+                    .as(evil).isInstanceOf(InvalidArchiveException.class).hasMessageContaining("unsafe path");
+        }
+        Map<String, byte[]> ok = new LinkedHashMap<>();
+        ok.put("pkg-1.0/PKG-INFO", pkgInfo);
+        ok.put("pkg-1.0/setup.py", new byte[] {1});
+        assertThat(PypiArchives.tarGzPkgInfo(new ByteArrayInputStream(PypiTestArchives.tarGz(ok)))).contains(pkgInfo);
+    }
 }

@@ -76,4 +76,22 @@ class PypiInspectorTest {
         assertThat(PypiCoreMetadata.atLeast("2.3", 2, 2)).isTrue();
         assertThat(PypiCoreMetadata.atLeast("1.2", 2, 2)).isFalse();
     }
+
+    /**
+     * Found by PypiFuzzTest#coreMetadata: "Metadata-Version: ." threw ArrayIndexOutOfBounds while an
+     * sdist's PKG-INFO was checked (a 500 for the upload); such a version is simply not 2.2 or later.
+     */
+    @Test
+    void aMetadataVersionWithoutNumbersIsNotReliable() throws Exception {
+        for (String v : new String[] {".", "..", " . "}) {
+            PypiCoreMetadata md = PypiCoreMetadata.parse(("Metadata-Version: " + v + "\nName: demo\nVersion: 1.0\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(md.reliableForSdist()).as(v).isFalse();
+        }
+        byte[] sdist = PypiTestArchives.tarGz(java.util.Map.of("demo-1.0/PKG-INFO",
+                "Metadata-Version: .\nName: demo\nVersion: 1.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        PypiInspector.Inspection i = PypiInspector.inspect(PypiNames.parse("demo-1.0.tar.gz", null).orElseThrow(),
+                PypiByteSource.of(sdist));
+        assertThat(i.servesMetadata()).isFalse();
+    }
 }

@@ -149,4 +149,12 @@ class PypiMultipartTest {
         PypiMultipart.Part p = mp.next();
         assertThatThrownBy(() -> p.text(1000)).isInstanceOf(PypiMultipart.MalformedException.class);
     }
+
+    /** Found by PypiFuzzTest#fileNameAndContentType: a Content-Type of only ';' threw ArrayIndexOutOfBounds (a 500). */
+    @Test
+    void aContentTypeOfOnlySemicolonsHasNoBoundary() {
+        assertThat(PypiMultipart.boundary(";")).isEmpty();
+        assertThat(PypiMultipart.boundary(";;;;")).isEmpty();
+        assertThat(PypiMultipart.boundary("")).isEmpty();
+    }
 }

@@ -1,0 +1,7 @@
+module example.com/demo
+
+go 1.19
+
+require (
+	golang.org/x/text v0.3.0 // indirect
+)
