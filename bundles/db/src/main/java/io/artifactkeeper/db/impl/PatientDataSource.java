@@ -17,10 +17,10 @@ import io.artifactkeeper.db.DatabaseUnavailableException;
 /**
  * The pool as callers see it. When no connection is free within the pool's connection timeout, the
  * cause decides: a database that is down (the pool's last attempt failed, or the health probe,
- * which uses its own connection, fails) fails the call at once, so that requests answer 503
- * quickly; a database that answers means the pool is only busy (a burst of uploads finishing at
- * once), and the caller waits again, up to {@code busyWaitMs} in all, instead of failing work whose
- * body it has already received.
+ * which uses its own connection, fails to connect) fails the call at once, so that requests answer
+ * 503 quickly; otherwise the pool is only busy (a burst of uploads finishing at once, or a machine
+ * so loaded that the probe itself is slow), and the caller waits again, up to {@code busyWaitMs} in
+ * all, instead of failing work whose body it has already received.
  */
 final class PatientDataSource implements DataSource {
 
@@ -53,8 +53,12 @@ final class PatientDataSource implements DataSource {
                 try {
                     liveness.check();
                 } catch (DatabaseUnavailableException down) {
-                    timedOut.addSuppressed(down);
-                    throw timedOut;
+                    // refused, reset, authentication failed: down. A probe that only ran out of time
+                    // proves nothing on a machine too busy to run it: wait on, within the busy wait.
+                    if (down.getCause() != null) {
+                        timedOut.addSuppressed(down);
+                        throw timedOut;
+                    }
                 }
             }
         }
