@@ -30,6 +30,7 @@ import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
+import io.artifactkeeper.api.format.MultipartReader;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
@@ -428,17 +429,17 @@ public final class HelmFormat implements FormatHandler {
     private void upload(FormatRequest req, RepositoryContext repo) throws IOException {
         checkHosted(repo);
         boolean force = force(req);
-        Optional<String> boundary = HelmMultipart.boundary(req.header("Content-Type").orElse(null));
+        Optional<String> boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null));
         if (boundary.isEmpty()) {
             storeChart(repo, req.body(), null, force);
             return;
         }
-        HelmMultipart mp = new HelmMultipart(req.body(), boundary.get());
+        MultipartReader mp = new MultipartReader(req.body(), boundary.get());
         StoredAsset chart = null;
         boolean created = false;
         List<Prov> provs = new ArrayList<>();
         try {
-            for (HelmMultipart.Part p; (p = mp.next()) != null;) {
+            for (MultipartReader.Part p; (p = mp.next()) != null;) {
                 switch (p.name()) {
                     case "chart" -> {
                         if (chart != null) {
@@ -470,7 +471,7 @@ public final class HelmFormat implements FormatHandler {
                 repo.delete(chart.path());
                 localIndex(repo);
             }
-            if (e instanceof HelmMultipart.MalformedException) {
+            if (e instanceof MultipartReader.MalformedException) {
                 throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
             }
             throw e;
@@ -480,22 +481,22 @@ public final class HelmFormat implements FormatHandler {
     private void uploadProv(FormatRequest req, RepositoryContext repo) throws IOException {
         checkHosted(repo);
         boolean force = force(req);
-        Optional<String> boundary = HelmMultipart.boundary(req.header("Content-Type").orElse(null));
+        Optional<String> boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null));
         if (boundary.isEmpty()) {
             storeProv(repo, req.body(), null, force);
             return;
         }
-        HelmMultipart mp = new HelmMultipart(req.body(), boundary.get());
+        MultipartReader mp = new MultipartReader(req.body(), boundary.get());
         boolean prov = false;
         try {
-            for (HelmMultipart.Part p; (p = mp.next()) != null;) {
+            for (MultipartReader.Part p; (p = mp.next()) != null;) {
                 if (p.name().equals("prov")) {
                     checkUploadName(p.filename(), ".prov");
                     storeProv(repo, p.body(), null, force);
                     prov = true;
                 }
             }
-        } catch (HelmMultipart.MalformedException e) {
+        } catch (MultipartReader.MalformedException e) {
             throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
         }
         if (!prov) {

@@ -8,11 +8,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.artifactkeeper.api.format.MultipartReader;
 
 /**
  * Hostile-input fuzz targets for helm: a chart .tgz (Chart.yaml read out of it, every entry checked),
  * Chart.yaml itself, and the ChartMuseum multipart upload. Property: a result or the format's refusal
- * ({@link HelmArchive.BadChartException}, {@link HelmMultipart.MalformedException}: 400), never another
+ * ({@link HelmArchive.BadChartException}, {@link MultipartReader.MalformedException}: 400), never another
  * exception.
  */
 class HelmFuzzTest {
@@ -44,17 +45,17 @@ class HelmFuzzTest {
         int nl = s.indexOf('\n');
         String ct = "multipart/form-data; " + (nl < 0 ? "boundary=" + BOUNDARY : s.substring(0, nl));
         byte[] body = (nl < 0 ? s : s.substring(nl + 1)).getBytes(StandardCharsets.ISO_8859_1);
-        HelmMultipart.boundary(s.substring(0, Math.max(0, nl)));
-        String boundary = HelmMultipart.boundary(ct).orElse(null);
+        MultipartReader.boundary(s.substring(0, Math.max(0, nl)));
+        String boundary = MultipartReader.boundary(ct).orElse(null);
         if (boundary == null) {
             return;
         }
-        HelmMultipart mp = new HelmMultipart(new ByteArrayInputStream(body), boundary);
+        MultipartReader mp = new MultipartReader(new ByteArrayInputStream(body), boundary);
         try {
-            for (HelmMultipart.Part p; (p = mp.next()) != null;) {
+            for (MultipartReader.Part p; (p = mp.next()) != null;) {
                 drain(p.body());
             }
-        } catch (HelmMultipart.MalformedException e) {
+        } catch (MultipartReader.MalformedException e) {
             // 400
         }
     }

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
+import io.artifactkeeper.api.format.MultipartReader;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.RepositoryType;
@@ -55,13 +56,13 @@ final class PypiUploadHandler {
         if (repo.type() == RepositoryType.VIRTUAL) {
             throw FormatException.badRequest("repository " + repo.key() + " is virtual; upload to one of its members");
         }
-        String boundary = PypiMultipart.boundary(req.header("Content-Type").orElse(null))
+        String boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null))
                 .orElseThrow(() -> FormatException.badRequest("an upload must be multipart/form-data with a boundary"));
-        PypiMultipart body = new PypiMultipart(req.body(), boundary);
+        MultipartReader body = new MultipartReader(req.body(), boundary);
         Map<String, String> fields = new HashMap<>();
         Stored stored = null;
         try {
-            for (PypiMultipart.Part part; (part = body.next()) != null;) {
+            for (MultipartReader.Part part; (part = body.next()) != null;) {
                 if (part.name().equals("content") && part.filename() != null) {
                     if (stored != null) {
                         throw FormatException.badRequest("an upload carries one file");
@@ -73,7 +74,7 @@ final class PypiUploadHandler {
                 }
                 // other fields (description, classifiers, ...) are skipped: the file's own metadata is the truth
             }
-        } catch (PypiMultipart.MalformedException e) {
+        } catch (MultipartReader.MalformedException e) {
             discard(repo, stored);
             throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -96,7 +97,7 @@ final class PypiUploadHandler {
     private record Stored(StoredAsset asset, PypiNames.DistFile dist, boolean created) {
     }
 
-    private static Stored store(RepositoryContext repo, Map<String, String> fields, PypiMultipart.Part part)
+    private static Stored store(RepositoryContext repo, Map<String, String> fields, MultipartReader.Part part)
             throws IOException {
         String action = fields.get(":action");
         if (action == null || !action.equals("file_upload")) {

@@ -10,12 +10,13 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.artifactkeeper.format.pypi.impl.PypiArchives.InvalidArchiveException;
+import io.artifactkeeper.api.format.MultipartReader;
 
 /**
  * Hostile-input fuzz targets for what pypi reads from a client: wheels (zip), sdists (tar.gz and
  * zip), the core metadata inside them, distribution file names and the multipart upload body.
  * Property of each: a result or the format's own refusal ({@link InvalidArchiveException},
- * {@link PypiMultipart.MalformedException}), which the upload turns into a 400 — never another
+ * {@link MultipartReader.MalformedException}), which the upload turns into a 400 — never another
  * exception (those are 500s), never more output than the caps. {@code mvn verify} replays the
  * seeds under {@code src/test/resources/.../PypiFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1}
  * fuzzes ({@code ./ak fuzz}).
@@ -54,17 +55,17 @@ class PypiFuzzTest {
             PypiNames.normalize(f.project());
         });
         PypiNames.versionOf(filename, hint);
-        PypiMultipart.boundary(d.consumeRemainingAsString()).ifPresent(b -> assertThat(b.length()).isBetween(1, 70));
+        MultipartReader.boundary(d.consumeRemainingAsString()).ifPresent(b -> assertThat(b.length()).isBetween(1, 70));
     }
 
     /** A twine upload body; the boundary is fixed so that the seeds are real bodies. */
     @FuzzTest(maxDuration = "30s")
     void multipart(byte[] body) throws IOException {
-        PypiMultipart mp = new PypiMultipart(new ByteArrayInputStream(body), BOUNDARY);
+        MultipartReader mp = new MultipartReader(new ByteArrayInputStream(body), BOUNDARY);
         long read = 0;
         try {
             int parts = 0;
-            for (PypiMultipart.Part p; (p = mp.next()) != null;) {
+            for (MultipartReader.Part p; (p = mp.next()) != null;) {
                 assertThat(p.name()).isNotNull();
                 parts++;
                 if (p.filename() == null) {
@@ -73,8 +74,8 @@ class PypiFuzzTest {
                     read += drain(p.body());
                 }
             }
-            assertThat(parts).isLessThanOrEqualTo(PypiMultipart.MAX_PARTS);
-        } catch (PypiMultipart.MalformedException e) {
+            assertThat(parts).isLessThanOrEqualTo(MultipartReader.MAX_PARTS);
+        } catch (MultipartReader.MalformedException e) {
             // the format's refusal: 400
         }
         assertThat(read).isLessThanOrEqualTo(body.length);

@@ -1,4 +1,4 @@
-package io.artifactkeeper.format.helm.impl;
+package io.artifactkeeper.api.format;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,29 +8,32 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A streaming multipart/form-data reader (RFC 7578) for ChartMuseum-style upload bodies (the
- * same reader as the pypi bundle's: format bundles share no code): parts come one after the other, each body an {@link InputStream} that ends at the next boundary, so a file part can be
+ * A streaming multipart/form-data reader (RFC 7578) for upload bodies: parts come one after the
+ * other, each body an {@link InputStream} that ends at the next boundary, so a file part can be
  * stored while it arrives without holding it anywhere. Every structural limit is bounded (header
  * size, number of parts, preamble); anything that does not follow the grammar, including a body
  * that ends before its closing boundary, raises {@link MalformedException}.
  */
-final class HelmMultipart {
-    static final int MAX_PARTS = 10_000;
-    static final int MAX_HEADER_BYTES = 16 * 1024;
-    static final int MAX_PREAMBLE_BYTES = 64 * 1024;
+public final class MultipartReader {
+    /** Most parts one body may have. */
+    public static final int MAX_PARTS = 10_000;
+    /** Longest header block of one part. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Longest preamble before the first boundary. */
+    public static final int MAX_PREAMBLE_BYTES = 64 * 1024;
     private static final int BUFFER = 64 * 1024;
 
     /** The body is not valid multipart/form-data. */
-    static final class MalformedException extends IOException {
+    public static final class MalformedException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        MalformedException(String message) {
+        public MalformedException(String message) {
             super(message);
         }
     }
 
     /** One part: its form field name, file name (for file parts) and body. */
-    static final class Part {
+    public static final class Part {
         private final String name;
         private final String filename;
         private final String contentType;
@@ -43,26 +46,26 @@ final class HelmMultipart {
             this.body = body;
         }
 
-        String name() {
+        public String name() {
             return name;
         }
 
         /** The file name of a file part, or null for a plain field. */
-        String filename() {
+        public String filename() {
             return filename;
         }
 
-        String contentType() {
+        public String contentType() {
             return contentType;
         }
 
         /** The body, ending at the part's boundary. */
-        InputStream body() {
+        public InputStream body() {
             return body;
         }
 
         /** The body as UTF-8 text; more than {@code maxBytes} is a malformed request. */
-        String text(int maxBytes) throws IOException {
+        public String text(int maxBytes) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] b = new byte[4096];
             for (int n; (n = body.read(b)) != -1;) {
@@ -86,7 +89,7 @@ final class HelmMultipart {
     private PartStream current;
     private int parts;
 
-    HelmMultipart(InputStream in, String boundary) {
+    public MultipartReader(InputStream in, String boundary) {
         this.in = in;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         this.buf = new byte[Math.max(BUFFER, delimiter.length * 4)];
@@ -97,7 +100,7 @@ final class HelmMultipart {
     }
 
     /** The boundary of a {@code multipart/form-data} content type, if it is one. */
-    static Optional<String> boundary(String contentType) {
+    public static Optional<String> boundary(String contentType) {
         if (contentType == null) {
             return Optional.empty();
         }
@@ -130,7 +133,7 @@ final class HelmMultipart {
     }
 
     /** The next part, or null after the closing boundary. The previous part's unread body is skipped. */
-    Part next() throws IOException {
+    public Part next() throws IOException {
         if (finished) {
             return null;
         }
@@ -204,7 +207,7 @@ final class HelmMultipart {
     }
 
     /** [name, filename] of a {@code form-data} disposition. */
-    static String[] dispositionParams(String v) throws MalformedException {
+    public static String[] dispositionParams(String v) throws MalformedException {
         int semi = v.indexOf(';');
         String kind = (semi < 0 ? v : v.substring(0, semi)).trim();
         if (!kind.equalsIgnoreCase("form-data")) {

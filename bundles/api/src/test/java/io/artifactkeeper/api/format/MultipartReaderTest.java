@@ -1,4 +1,4 @@
-package io.artifactkeeper.format.pypi.impl;
+package io.artifactkeeper.api.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +17,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-class PypiMultipartTest {
+class MultipartReaderTest {
     static final String B = "a1b2c3d4e5f6";
 
     /** A body as requests (twine) writes it: fields, then the file. */
@@ -51,11 +51,11 @@ class PypiMultipartTest {
     }
 
     static Read readAll(InputStream in) throws IOException {
-        PypiMultipart mp = new PypiMultipart(in, B);
+        MultipartReader mp = new MultipartReader(in, B);
         Map<String, String> fields = new LinkedHashMap<>();
         String filename = null;
         byte[] file = null;
-        for (PypiMultipart.Part p; (p = mp.next()) != null;) {
+        for (MultipartReader.Part p; (p = mp.next()) != null;) {
             if (p.filename() != null) {
                 filename = p.filename();
                 file = p.body().readAllBytes();
@@ -92,10 +92,10 @@ class PypiMultipartTest {
     void skipsUnreadPartsAndPreambleAndAllowsQuotedBoundaries() throws IOException {
         byte[] body = ("preamble text\r\n--" + B + "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nxxx\r\n--" + B
                 + "  \r\nContent-Disposition: form-data; name=\"b\"\r\n\r\nyyy\r\n--" + B + "--").getBytes(StandardCharsets.UTF_8);
-        PypiMultipart mp = new PypiMultipart(new ByteArrayInputStream(body),
-                PypiMultipart.boundary("multipart/form-data; boundary=\"" + B + "\"").orElseThrow());
+        MultipartReader mp = new MultipartReader(new ByteArrayInputStream(body),
+                MultipartReader.boundary("multipart/form-data; boundary=\"" + B + "\"").orElseThrow());
         List<String> names = new ArrayList<>();
-        for (PypiMultipart.Part p; (p = mp.next()) != null;) {
+        for (MultipartReader.Part p; (p = mp.next()) != null;) {
             names.add(p.name());
         }
         assertThat(names).containsExactly("a", "b");
@@ -103,23 +103,23 @@ class PypiMultipartTest {
 
     @Test
     void boundaryFromContentType() {
-        assertThat(PypiMultipart.boundary("multipart/form-data; boundary=xyz")).contains("xyz");
-        assertThat(PypiMultipart.boundary("Multipart/Form-Data;charset=utf-8; BOUNDARY=xyz")).contains("xyz");
-        assertThat(PypiMultipart.boundary("application/json")).isEmpty();
-        assertThat(PypiMultipart.boundary("multipart/form-data")).isEmpty();
-        assertThat(PypiMultipart.boundary(null)).isEmpty();
-        assertThat(PypiMultipart.boundary("multipart/form-data; boundary=" + "x".repeat(71))).isEmpty();
+        assertThat(MultipartReader.boundary("multipart/form-data; boundary=xyz")).contains("xyz");
+        assertThat(MultipartReader.boundary("Multipart/Form-Data;charset=utf-8; BOUNDARY=xyz")).contains("xyz");
+        assertThat(MultipartReader.boundary("application/json")).isEmpty();
+        assertThat(MultipartReader.boundary("multipart/form-data")).isEmpty();
+        assertThat(MultipartReader.boundary(null)).isEmpty();
+        assertThat(MultipartReader.boundary("multipart/form-data; boundary=" + "x".repeat(71))).isEmpty();
     }
 
     @Test
     void dispositionParameters() throws IOException {
-        assertThat(PypiMultipart.dispositionParams("form-data; name=\"content\"; filename=\"a-1.0.tar.gz\""))
+        assertThat(MultipartReader.dispositionParams("form-data; name=\"content\"; filename=\"a-1.0.tar.gz\""))
                 .containsExactly("content", "a-1.0.tar.gz");
-        assertThat(PypiMultipart.dispositionParams("form-data; name=x; filename*=UTF-8''%C3%BC.whl"))
+        assertThat(MultipartReader.dispositionParams("form-data; name=x; filename*=UTF-8''%C3%BC.whl"))
                 .containsExactly("x", "ü.whl");
-        assertThat(PypiMultipart.dispositionParams("form-data; name=\"a\\\"b\"")[0]).isEqualTo("a\"b");
-        assertThatThrownBy(() -> PypiMultipart.dispositionParams("attachment; name=x"))
-                .isInstanceOf(PypiMultipart.MalformedException.class);
+        assertThat(MultipartReader.dispositionParams("form-data; name=\"a\\\"b\"")[0]).isEqualTo("a\"b");
+        assertThatThrownBy(() -> MultipartReader.dispositionParams("attachment; name=x"))
+                .isInstanceOf(MultipartReader.MalformedException.class);
     }
 
     @Test
@@ -127,34 +127,34 @@ class PypiMultipartTest {
         byte[] ok = body(Map.of("name", "demo"), "demo-1.0.tar.gz", "payload".getBytes(StandardCharsets.UTF_8));
         // cut inside the file part: the part's stream fails instead of ending quietly
         byte[] cut = java.util.Arrays.copyOf(ok, ok.length - 20);
-        assertThatThrownBy(() -> readAll(new ByteArrayInputStream(cut))).isInstanceOf(PypiMultipart.MalformedException.class);
+        assertThatThrownBy(() -> readAll(new ByteArrayInputStream(cut))).isInstanceOf(MultipartReader.MalformedException.class);
         // no boundary at all
         assertThatThrownBy(() -> readAll(new ByteArrayInputStream("just some bytes".getBytes(StandardCharsets.UTF_8))))
-                .isInstanceOf(PypiMultipart.MalformedException.class);
+                .isInstanceOf(MultipartReader.MalformedException.class);
         // a boundary followed by garbage instead of CRLF
         assertThatThrownBy(() -> readAll(new ByteArrayInputStream(("--" + B + "xx\r\n").getBytes(StandardCharsets.UTF_8))))
-                .isInstanceOf(PypiMultipart.MalformedException.class);
+                .isInstanceOf(MultipartReader.MalformedException.class);
         // a part without Content-Disposition
         assertThatThrownBy(() -> readAll(new ByteArrayInputStream(("--" + B + "\r\nX-Foo: 1\r\n\r\nv\r\n--" + B + "--")
-                .getBytes(StandardCharsets.UTF_8)))).isInstanceOf(PypiMultipart.MalformedException.class);
+                .getBytes(StandardCharsets.UTF_8)))).isInstanceOf(MultipartReader.MalformedException.class);
         // endless part headers
         assertThatThrownBy(() -> readAll(new ByteArrayInputStream(("--" + B + "\r\nX-Foo: " + "a".repeat(20_000))
-                .getBytes(StandardCharsets.UTF_8)))).isInstanceOf(PypiMultipart.MalformedException.class);
+                .getBytes(StandardCharsets.UTF_8)))).isInstanceOf(MultipartReader.MalformedException.class);
     }
 
     @Test
     void oversizedFieldsAreRefused() throws IOException {
         byte[] body = body(Map.of("name", "x".repeat(5000)), null, null);
-        PypiMultipart mp = new PypiMultipart(new ByteArrayInputStream(body), B);
-        PypiMultipart.Part p = mp.next();
-        assertThatThrownBy(() -> p.text(1000)).isInstanceOf(PypiMultipart.MalformedException.class);
+        MultipartReader mp = new MultipartReader(new ByteArrayInputStream(body), B);
+        MultipartReader.Part p = mp.next();
+        assertThatThrownBy(() -> p.text(1000)).isInstanceOf(MultipartReader.MalformedException.class);
     }
 
     /** Found by PypiFuzzTest#fileNameAndContentType: a Content-Type of only ';' threw ArrayIndexOutOfBounds (a 500). */
     @Test
     void aContentTypeOfOnlySemicolonsHasNoBoundary() {
-        assertThat(PypiMultipart.boundary(";")).isEmpty();
-        assertThat(PypiMultipart.boundary(";;;;")).isEmpty();
-        assertThat(PypiMultipart.boundary("")).isEmpty();
+        assertThat(MultipartReader.boundary(";")).isEmpty();
+        assertThat(MultipartReader.boundary(";;;;")).isEmpty();
+        assertThat(MultipartReader.boundary("")).isEmpty();
     }
 }
