@@ -16,4 +16,14 @@ public interface AssetContent {
 
     /** Opens the bytes; the caller closes the stream. */
     InputStream open() throws IOException;
+
+    /**
+     * The bytes as a read-only seekable channel, for archives read through a central directory (zip,
+     * wheels, Go module zips) without copying them to a temporary file. The caller closes it.
+     *
+     * @since 2.0
+     */
+    default java.nio.channels.SeekableByteChannel channel() throws IOException {
+        throw new IOException("this content offers no random access");
+    }
 }

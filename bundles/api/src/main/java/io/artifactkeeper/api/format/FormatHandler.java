@@ -1,6 +1,7 @@
 package io.artifactkeeper.api.format;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -18,8 +19,25 @@ public interface FormatHandler {
     /** Service property carrying the format key. */
     String KEY_PROPERTY = "format.key";
 
-    /** Key, aliases, mount and display name. */
+    /**
+     * Key, aliases, mount and display name. The key is declared here only: the registry refuses a
+     * handler whose {@value #KEY_PROPERTY} service property (optional) says otherwise.
+     */
     FormatDescriptor descriptor();
+
+    /**
+     * The native routes below {@code /{mount}/{repo_key}/}, in matching order. When the list is not
+     * empty the core matches each request once: no route is a 404 and a route without the method a 405
+     * (both rendered by {@link #renderError}); the route's {@link Route#access()} is checked instead
+     * of {@link #requiredAccess}; writes to remote (405) and virtual (400) repositories are refused
+     * before {@link #handle} is called; and {@link FormatRequest#match()} carries the match. An empty
+     * list (the default) leaves routing to {@link #handle}.
+     *
+     * @since 2.0
+     */
+    default List<Route> routes() {
+        return List.of();
+    }
 
     /**
      * What the caller must be allowed to do on the repository for this request. The default maps

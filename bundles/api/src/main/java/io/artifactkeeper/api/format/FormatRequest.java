@@ -55,4 +55,23 @@ public interface FormatRequest {
     default Optional<String> repositoryKey() {
         return Optional.empty();
     }
+
+    /**
+     * The route this request matched, for a format that declares {@link FormatHandler#routes()};
+     * empty otherwise.
+     *
+     * @since 2.0
+     */
+    default Optional<RouteMatch> match() {
+        return Optional.empty();
+    }
+
+    /**
+     * The matched route; fails when the format declares no routes (a bug in the format).
+     *
+     * @since 2.0
+     */
+    default RouteMatch route() {
+        return match().orElseThrow(() -> new IllegalStateException("no route matched: the format declares no routes"));
+    }
 }

@@ -27,6 +27,8 @@ public final class FormatResponse {
     private StoredAsset asset;
     private BodyWriter writer;
     private String contentType;
+    private String etag;
+    private java.time.Instant lastModified;
 
     private FormatResponse(int status) {
         this.status = status;
@@ -81,6 +83,30 @@ public final class FormatResponse {
     public FormatResponse contentType(String type) {
         this.contentType = type;
         return this;
+    }
+
+    /**
+     * Validators of a generated body (bytes or a writer): the core sends them as {@code ETag} and
+     * {@code Last-Modified} and answers a matching {@code If-None-Match} (or, without one, an
+     * {@code If-Modified-Since} not before {@code lastModified}) with 304 and no body. {@code etag} is
+     * the quoted entity tag; either may be null.
+     *
+     * @since 2.0
+     */
+    public FormatResponse validators(String etag, java.time.Instant lastModified) {
+        this.etag = etag;
+        this.lastModified = lastModified;
+        return this;
+    }
+
+    /** @since 2.0 */
+    public String etag() {
+        return etag;
+    }
+
+    /** @since 2.0 */
+    public java.time.Instant lastModified() {
+        return lastModified;
     }
 
     public int status() {

@@ -21,7 +21,21 @@ public interface ProxyPolicy {
         if (!base.endsWith("/")) {
             base = base + "/";
         }
-        return URI.create(base + PathCodec.encodePath(path));
+        return URI.create(base + encoded(path));
+    }
+
+    /**
+     * Where the upstream serves the content at {@code path} when upstream metadata names its URL (a
+     * tarball URL in an npm packument, a file link on a PyPI simple page, a chart URL in a Helm
+     * index, a crate's {@code dl} template): read that metadata through {@code remote} (its
+     * {@link RepositoryContext#get} fetches and caches it) and answer the URL; empty to use
+     * {@link #upstreamUri}. The core calls this only on a cache miss; the URL then passes the same
+     * outbound address filter as every fetch, and the upstream's credentials go only to its origin.
+     *
+     * @since 2.0
+     */
+    default java.util.Optional<URI> contentUri(RepositoryContext remote, String path) throws java.io.IOException {
+        return java.util.Optional.empty();
     }
 
     /** Whether {@code path} names metadata (refreshed after a TTL) or content (kept). */
@@ -32,5 +46,14 @@ public interface ProxyPolicy {
     /** Request headers to send upstream for {@code path}, e.g. an Accept. */
     default java.util.Map<String, String> upstreamHeaders(String path) {
         return java.util.Map.of();
+    }
+
+    /** {@code path} percent-encoded where a URI path may not hold it as it is (UTF-8, RFC 3986). */
+    private static String encoded(String path) {
+        try {
+            return new URI(null, null, path, null).toASCIIString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a path: " + path, e);
+        }
     }
 }

@@ -54,6 +54,24 @@ public interface RepositoryContext {
     Optional<StoredAsset> get(String path) throws IOException;
 
     /**
+     * The asset at {@code path} if it is here already, never fetched: stored (local), cached, fresh or
+     * stale (remote), or the first member by priority that holds it so (virtual).
+     *
+     * @since 2.0
+     */
+    default Optional<StoredAsset> peek(String path) throws IOException {
+        if (type() != RepositoryType.REMOTE) {
+            return get(path);
+        }
+        for (StoredAsset a : list(path)) {
+            if (a.path().equals(path)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * For remote repositories: the asset at {@code path}, fetched from upstream if the cache
      * holds none or a stale one. {@code upstreamPath} lets a format fetch from a different upstream
      * path (e.g. an absolute tarball URL) while caching under {@code path}. Equivalent to

@@ -19,4 +19,15 @@ public interface Blob {
      * for the range; they do not read and discard the prefix where the backend can avoid it.
      */
     InputStream open(long from, long toInclusive) throws IOException;
+
+    /**
+     * The blob as a read-only seekable channel (archives with a central directory, such as zip, are
+     * read from it without a copy). The default serves it from {@link #open(long, long)} windows;
+     * backends with a local file answer a file channel.
+     *
+     * @since 1.1
+     */
+    default java.nio.channels.SeekableByteChannel channel() throws IOException {
+        return new RangeReadChannel(this);
+    }
 }

@@ -4,7 +4,7 @@
  * {@code storage.type} property.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.artifactkeeper.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -83,9 +83,13 @@ public final class AssetWriter {
         }
     }
 
-    private static boolean notModified(HttpServletRequest req, String etag, Instant lastModified) {
+    /** Whether a conditional GET may be answered 304; either validator may be null. */
+    static boolean notModified(HttpServletRequest req, String etag, Instant lastModified) {
         String inm = req.getHeader("If-None-Match");
         if (inm != null) {
+            if (etag == null) {
+                return false;
+            }
             for (String t : inm.split(",")) {
                 String s = t.trim();
                 if (s.startsWith("W/")) {
@@ -98,7 +102,8 @@ public final class AssetWriter {
             return false;
         }
         Instant ims = parseDate(req.getHeader("If-Modified-Since"));
-        return ims != null && !lastModified.isAfter(ims);
+        // HTTP dates have whole seconds
+        return ims != null && lastModified != null && !lastModified.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(ims);
     }
 
     /** null: whole body; {-1}: unsatisfiable; {from, to}: the range. */

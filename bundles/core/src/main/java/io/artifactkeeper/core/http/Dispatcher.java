@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
 import io.artifactkeeper.api.format.Access;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatHandler;
+import io.artifactkeeper.api.format.Route;
+import io.artifactkeeper.api.format.RouteMatch;
+import io.artifactkeeper.api.format.RouteTable;
+import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.MountContext;
 import io.artifactkeeper.api.format.RepositoryContext;
@@ -398,9 +402,38 @@ public final class Dispatcher extends HttpServlet {
         String path = SafePath.normalize(rest);
         FormatRequestImpl freq = new FormatRequestImpl(ex.request(), path, rest, caller(principal), ex.serverUrl(),
                 repo.key());
-        Access access = handler.requiredAccess(freq);
+        Access access;
+        Route route = null;
+        if (f.routesAsData()) {
+            // SPI 2: the route is matched here, once; the format gets the match
+            RouteTable.Result m = f.routes().match(freq.method(), path);
+            if (m instanceof RouteTable.NoRoute) {
+                renderFormatError(ex, handler, freq, 404, "NOT_FOUND", "not found: " + path);
+                return;
+            }
+            if (m instanceof RouteTable.WrongMethod w) {
+                ex.response().setHeader("Allow", String.join(", ", w.allowed()));
+                renderFormatError(ex, handler, freq, 405, "METHOD_NOT_ALLOWED", freq.method() + " is not allowed on "
+                        + (path.isEmpty() ? "the repository root" : path));
+                return;
+            }
+            RouteMatch match = ((RouteTable.Matched) m).match();
+            freq.match(match);
+            route = match.route();
+            access = route.access();
+        } else {
+            access = handler.requiredAccess(freq);
+        }
         if (!c.access().allowed(principal, repo, access)) {
             denied(ex, handler, freq, principal, access, repo.key());
+            return;
+        }
+        if (route != null && !route.allowedOnAnyRepositoryType() && !repo.type().hosted()) {
+            // writes go to hosted repositories: refused here, before any format code runs
+            boolean remote = repo.type() == RepositoryType.REMOTE;
+            renderFormatError(ex, handler, freq, remote ? 405 : 400, remote ? "METHOD_NOT_ALLOWED" : "BAD_REQUEST",
+                    remote ? "repository " + repo.key() + " is a remote (proxy) repository; it cannot be written to"
+                            : "repository " + repo.key() + " is virtual; write to one of its members");
             return;
         }
         RepositoryContext ctx = c.engine().open(repo, handler, ex.serverUrl(), mount,
@@ -522,6 +555,19 @@ public final class Dispatcher extends HttpServlet {
                 }
             }
             return;
+        }
+        if (fr.status() == 200 && (fr.etag() != null || fr.lastModified() != null)) {
+            // a generated document with validators: conditional requests are answered here, once for all formats
+            if (fr.etag() != null) {
+                resp.setHeader("ETag", fr.etag());
+            }
+            if (fr.lastModified() != null) {
+                resp.setDateHeader("Last-Modified", fr.lastModified().toEpochMilli());
+            }
+            if (AssetWriter.notModified(ex.request(), fr.etag(), fr.lastModified())) {
+                resp.setStatus(304);
+                return;
+            }
         }
         resp.setStatus(fr.status());
         if (fr.contentType() != null) {

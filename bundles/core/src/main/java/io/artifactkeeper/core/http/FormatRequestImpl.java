@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import io.artifactkeeper.api.format.Caller;
 import io.artifactkeeper.api.format.FormatRequest;
+import io.artifactkeeper.api.format.RouteMatch;
 import jakarta.servlet.http.HttpServletRequest;
 
 /** A servlet request seen through the format SPI. */
@@ -24,6 +25,7 @@ final class FormatRequestImpl implements FormatRequest {
     private final String serverUrl;
     private final String repositoryKey;
     private Map<String, List<String>> params;
+    private RouteMatch match;
 
     /** A request under the mount that names no repository. */
     FormatRequestImpl(HttpServletRequest req, String path, String rawPath, Caller caller, String serverUrl) {
@@ -38,6 +40,17 @@ final class FormatRequestImpl implements FormatRequest {
         this.caller = caller;
         this.serverUrl = serverUrl;
         this.repositoryKey = repositoryKey;
+    }
+
+    /** The route the core matched (formats that declare routes). */
+    FormatRequestImpl match(RouteMatch m) {
+        this.match = m;
+        return this;
+    }
+
+    @Override
+    public Optional<RouteMatch> match() {
+        return Optional.ofNullable(match);
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.artifactkeeper.api.format.FormatException;
-import io.artifactkeeper.api.format.PathCodec;
+import io.artifactkeeper.format.support.PathCodec;
 
 /**
  * Routes of the REST API as data: method, template and handler. Templates use {@code {name}} for

@@ -3,7 +3,7 @@ package io.artifactkeeper.core.http;
 import java.util.Locale;
 
 import io.artifactkeeper.api.format.FormatException;
-import io.artifactkeeper.api.format.PathCodec;
+import io.artifactkeeper.format.support.PathCodec;
 
 /**
  * Normalizes an artifact path from a client and refuses traversal: ".." or "." segments (plain or

@@ -164,8 +164,16 @@ public final class ContentService {
 
             @Override
             public InputStream open() throws IOException {
-                Blob b = blobs.get(ref.sha256()).orElseThrow(() -> new IOException("blob vanished: " + ref.sha256()));
-                return b.open();
+                return blob().open();
+            }
+
+            @Override
+            public java.nio.channels.SeekableByteChannel channel() throws IOException {
+                return blob().channel();
+            }
+
+            private Blob blob() throws IOException {
+                return blobs.get(ref.sha256()).orElseThrow(() -> new IOException("blob vanished: " + ref.sha256()));
             }
         };
     }

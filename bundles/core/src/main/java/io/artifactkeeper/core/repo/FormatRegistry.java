@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.artifactkeeper.api.format.FormatDescriptor;
 import io.artifactkeeper.api.format.FormatHandler;
+import io.artifactkeeper.api.format.RouteTable;
 
 /**
  * The format whiteboard: every {@link FormatHandler} service, bound and unbound as bundles come
@@ -25,9 +26,16 @@ import io.artifactkeeper.api.format.FormatHandler;
 @Component(service = FormatRegistry.class)
 public final class FormatRegistry {
 
-    /** A bound handler with the bundle that provides it. */
-    public record Entry(FormatHandler handler, FormatDescriptor descriptor, Bundle bundle, Map<String, Object> props) {
+    /** A bound handler with the bundle that provides it and its routes, compiled once. */
+    public record Entry(FormatHandler handler, FormatDescriptor descriptor, Bundle bundle, Map<String, Object> props,
+            RouteTable routes) {
+        /** Whether the format declares its routes as data (SPI 2); otherwise it routes in handle(). */
+        public boolean routesAsData() {
+            return !routes.routes().isEmpty();
+        }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FormatRegistry.class);
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     /** When each format key was last unbound: a format that just left is probably being updated. */
@@ -38,7 +46,11 @@ public final class FormatRegistry {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindFormat(FormatHandler handler, Map<String, Object> props) {
         Bundle b = FrameworkUtil.getBundle(handler.getClass());
-        entries.add(new Entry(handler, handler.descriptor(), b, props));
+        Optional<Entry> e = entry(handler, props, b);
+        if (e.isEmpty()) {
+            return;
+        }
+        entries.add(e.get());
         synchronized (changed) {
             changed.notifyAll();
         }
@@ -135,8 +147,32 @@ public final class FormatRegistry {
         return out;
     }
 
+    /**
+     * The entry for a handler, or empty (logged) when it is inconsistent: a {@value FormatHandler#KEY_PROPERTY}
+     * service property that names another key than its descriptor (the key is declared once, in the
+     * descriptor), or routes that do not compile.
+     */
+    static Optional<Entry> entry(FormatHandler handler, Map<String, Object> props, Bundle b) {
+        FormatDescriptor d;
+        RouteTable routes;
+        try {
+            d = handler.descriptor();
+            routes = new RouteTable(handler.routes());
+        } catch (RuntimeException ex) {
+            LOG.error("refusing format handler {} of {}: {}", handler.getClass().getName(), b, ex.toString());
+            return Optional.empty();
+        }
+        Object declared = props.get(FormatHandler.KEY_PROPERTY);
+        if (declared != null && !String.valueOf(declared).equals(d.key())) {
+            LOG.error("refusing format handler {} of {}: its service property {}={} disagrees with its descriptor's key {}",
+                    handler.getClass().getName(), b, FormatHandler.KEY_PROPERTY, declared, d.key());
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(handler, d, b, props, routes));
+    }
+
     /** Registers a handler outside DS (tests). */
     public void register(FormatHandler handler) {
-        entries.add(new Entry(handler, handler.descriptor(), null, Map.of()));
+        entry(handler, Map.of(), null).ifPresent(entries::add);
     }
 }

@@ -16,6 +16,7 @@ import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.PutOptions;
+import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
@@ -134,9 +135,21 @@ public final class RepositoryEngine {
                 case REMOTE -> {
                     URI base = upstreamUrl().orElseThrow(() -> new FormatException(503, "NO_UPSTREAM",
                             "remote repository " + repo.key() + " has no upstream_url"));
-                    URI uri = handler.proxyPolicy().upstreamUri(base, path);
-                    yield proxy.get(repo, path, uri, handler.proxyPolicy().kindOf(path),
-                            handler.proxyPolicy().upstreamHeaders(path), handler);
+                    ProxyPolicy policy = handler.proxyPolicy();
+                    AssetKind kind = policy.kindOf(path);
+                    URI uri = null;
+                    if (kind == AssetKind.CONTENT) {
+                        // content never changes once cached: serve it without asking upstream metadata
+                        Optional<StoredAsset> cached = stored(path);
+                        if (cached.isPresent()) {
+                            yield cached;
+                        }
+                        uri = policy.contentUri(this, path).orElse(null);
+                    }
+                    if (uri == null) {
+                        uri = policy.upstreamUri(base, path);
+                    }
+                    yield proxy.get(repo, path, uri, kind, policy.upstreamHeaders(path), handler);
                 }
                 case VIRTUAL -> {
                     for (RepositoryContext m : members()) {
@@ -157,6 +170,20 @@ public final class RepositoryEngine {
                     yield Optional.empty();
                 }
             };
+        }
+
+        @Override
+        public Optional<StoredAsset> peek(String path) throws IOException {
+            if (repo.type() != RepositoryType.VIRTUAL) {
+                return stored(path);
+            }
+            for (RepositoryContext m : members()) {
+                Optional<StoredAsset> a = m.peek(path);
+                if (a.isPresent()) {
+                    return a;
+                }
+            }
+            return Optional.empty();
         }
 
         @Override

@@ -106,4 +106,9 @@ public final class StoredAssetImpl implements StoredAsset {
     public InputStream open(long from, long toInclusive) throws IOException {
         return blob().open(from, toInclusive);
     }
+
+    @Override
+    public java.nio.channels.SeekableByteChannel channel() throws IOException {
+        return blob().channel();
+    }
 }

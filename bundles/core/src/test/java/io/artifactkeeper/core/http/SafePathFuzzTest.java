@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.artifactkeeper.api.format.FormatException;
-import io.artifactkeeper.api.format.PathCodec;
+import io.artifactkeeper.format.support.PathCodec;
 
 /**
  * Path traversal, fuzzed: {@link SafePath#normalize} on any raw request path (plain, percent-encoded

@@ -41,6 +41,6 @@ class SafePathTest {
                     .satisfies(e -> assertThat(((FormatException) e).status()).isEqualTo(400));
         }
         assertThat(SafePath.normalize("a/\u06f2/b")).isEqualTo("a/\u06f2/b");
-        assertThat(io.artifactkeeper.api.format.PathCodec.decode("%2E%2f")).isEqualTo("./");
+        assertThat(io.artifactkeeper.format.support.PathCodec.decode("%2E%2f")).isEqualTo("./");
     }
 }

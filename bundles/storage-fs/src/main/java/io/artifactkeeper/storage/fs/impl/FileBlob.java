@@ -47,6 +47,11 @@ final class FileBlob implements Blob {
     }
 
     @Override
+    public java.nio.channels.SeekableByteChannel channel() throws IOException {
+        return java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ);
+    }
+
+    @Override
     public String toString() {
         return "FileBlob[" + ref.sha256() + ", " + ref.size() + " bytes]";
     }

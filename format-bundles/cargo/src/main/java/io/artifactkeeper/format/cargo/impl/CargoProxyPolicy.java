@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.Map;
 
 import io.artifactkeeper.api.format.AssetKind;
-import io.artifactkeeper.api.format.PathCodec;
+import io.artifactkeeper.format.support.PathCodec;
 import io.artifactkeeper.api.format.ProxyPolicy;
 
 /**

@@ -30,7 +30,7 @@ import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
-import io.artifactkeeper.api.format.MultipartReader;
+import io.artifactkeeper.format.support.MultipartReader;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.artifactkeeper.api.format.PathCodec;
+import io.artifactkeeper.format.support.PathCodec;
 import io.artifactkeeper.api.format.StoredAsset;
 
 /**

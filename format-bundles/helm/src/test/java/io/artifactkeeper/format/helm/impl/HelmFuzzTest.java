@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.artifactkeeper.api.format.MultipartReader;
+import io.artifactkeeper.format.support.MultipartReader;
 
 /**
  * Hostile-input fuzz targets for helm: a chart .tgz (Chart.yaml read out of it, every entry checked),

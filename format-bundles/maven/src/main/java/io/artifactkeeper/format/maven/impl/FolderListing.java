@@ -42,7 +42,7 @@ public final class FolderListing {
     }
 
     private static String encode(String name) {
-        return io.artifactkeeper.api.format.PathCodec.encodePath(name);
+        return io.artifactkeeper.format.support.PathCodec.encodePath(name);
     }
 
     static String escape(String s) {

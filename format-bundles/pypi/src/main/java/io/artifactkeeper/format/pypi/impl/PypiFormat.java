@@ -14,7 +14,7 @@ import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
-import io.artifactkeeper.api.format.PathCodec;
+import io.artifactkeeper.format.support.PathCodec;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.StoredAsset;

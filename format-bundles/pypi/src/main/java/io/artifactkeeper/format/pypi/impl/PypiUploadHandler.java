@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
-import io.artifactkeeper.api.format.MultipartReader;
+import io.artifactkeeper.format.support.MultipartReader;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.RepositoryType;

@@ -10,7 +10,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.artifactkeeper.format.pypi.impl.PypiArchives.InvalidArchiveException;
-import io.artifactkeeper.api.format.MultipartReader;
+import io.artifactkeeper.format.support.MultipartReader;
 
 /**
  * Hostile-input fuzz targets for what pypi reads from a client: wheels (zip), sdists (tar.gz and

@@ -1,4 +1,4 @@
-package io.artifactkeeper.api.format;
+package io.artifactkeeper.format.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

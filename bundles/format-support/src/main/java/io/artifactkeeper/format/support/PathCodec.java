@@ -1,4 +1,4 @@
-package io.artifactkeeper.api.format;
+package io.artifactkeeper.format.support;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
