@@ -148,7 +148,7 @@ class PipelineGuardsIT {
                 HttpResponse<String> n = ak.json("PUT", "/npm/h-npm/slip", admin,
                         NpmClients.publishDocument("slip", "1.0.0", raw.toByteArray(), ak.url() + "/npm/h-npm"));
                 assertThat(n.statusCode()).as(n.body()).isEqualTo(400);
-                assertThat(n.body()).contains("unsafe path");
+                assertThat(n.body()).contains("unsafe entry name");
             }
 
             // a decompression bomb: METADATA inflates to 64 MiB from a few KiB
