@@ -504,6 +504,7 @@ public final class Dispatcher extends HttpServlet {
 
     static void writeFormatResponse(Exchange ex, FormatResponse fr) throws IOException {
         HttpServletResponse resp = ex.response();
+        ContentHeaders.protect(resp);
         for (Map.Entry<String, String> h : fr.headers()) {
             resp.addHeader(h.getKey(), h.getValue());
         }
@@ -512,6 +513,7 @@ public final class Dispatcher extends HttpServlet {
             if (fr.status() == 200) {
                 AssetWriter.write(ex.request(), resp, fr.asset(), fr.contentType(), head);
             } else {
+                ContentHeaders.protectAsset(resp, fr.contentType(), fr.asset().path());
                 resp.setStatus(fr.status());
                 resp.setContentType(fr.contentType());
                 resp.setContentLengthLong(fr.asset().size());
