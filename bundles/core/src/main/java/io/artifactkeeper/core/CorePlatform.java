@@ -67,6 +67,10 @@ public final class CorePlatform {
         @AttributeDefinition(name = "Refresh token lifetime (seconds)")
         long refresh_token_ttl_seconds() default 7 * 24 * 3600;
 
+        @AttributeDefinition(name = "Format login token lifetime (days)", description = "API tokens that format "
+                + "logins issue (npm login) expire after this many days (1 to 3650)")
+        int login_token_ttl_days() default 30;
+
         @AttributeDefinition(name = "Largest upload (bytes)", description = "-1: no limit")
         long max_upload_bytes() default 10L * 1024 * 1024 * 1024;
 
@@ -142,7 +146,7 @@ public final class CorePlatform {
                 : Path.of(dataDir)).resolve("uploads");
         this.uploads = new UploadSessionStore(uploadsDir, content, config.max_upload_bytes(),
                 Duration.ofMinutes(config.upload_session_ttl_minutes()));
-        this.engine = new RepositoryEngine(content, proxy, identity, uploads);
+        this.engine = new RepositoryEngine(content, proxy, identity, uploads, config.login_token_ttl_days());
         this.access = new AccessControl(repositories);
         this.collector = new BlobCollector(blobs, repositories, Duration.ofMinutes(config.gc_grace_minutes()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ak-gc").factory());

@@ -5,7 +5,7 @@
  * that hides whether the repository is local, remote or virtual.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.artifactkeeper.api.format;
 
 import org.osgi.annotation.bundle.Export;
