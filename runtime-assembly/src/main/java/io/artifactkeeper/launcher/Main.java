@@ -98,6 +98,15 @@ public final class Main {
             settings.all().put("data.dir", dataDir.toString());
         }
         Files.createDirectories(dataDir);
+        // database, blobs, secrets and the binaries the server runs live here: the server's user only
+        if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            try {
+                Files.setPosixFilePermissions(dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            } catch (java.io.IOException e) {
+                System.err.println("artifact-keeper: cannot make the data directory " + dataDir + " private (" + e
+                        + "); other local users may read it");
+            }
+        }
 
         FileLock lock = check ? null : lockDataDir(dataDir);
 

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import io.artifactkeeper.api.auth.AuthProvider;
 import io.artifactkeeper.api.storage.BlobStore;
+import io.artifactkeeper.core.net.OutboundClient;
+import io.artifactkeeper.core.net.OutboundFilter;
 import io.artifactkeeper.core.repo.AccessControl;
 import io.artifactkeeper.core.repo.BlobCollector;
 import io.artifactkeeper.core.repo.ContentService;
@@ -65,6 +67,10 @@ public final class CorePlatform {
         @AttributeDefinition(name = "Refresh token lifetime (seconds)")
         long refresh_token_ttl_seconds() default 7 * 24 * 3600;
 
+        @AttributeDefinition(name = "Format login token lifetime (days)", description = "API tokens that format "
+                + "logins issue (npm login) expire after this many days (1 to 3650)")
+        int login_token_ttl_days() default 30;
+
         @AttributeDefinition(name = "Largest upload (bytes)", description = "-1: no limit")
         long max_upload_bytes() default 10L * 1024 * 1024 * 1024;
 
@@ -77,6 +83,15 @@ public final class CorePlatform {
 
         @AttributeDefinition(name = "Upstream request timeout (ms)")
         long upstream_request_timeout_ms() default 60000;
+
+        @AttributeDefinition(name = "Outbound allow-list", description = "Address ranges (CIDR, comma separated) that "
+                + "remote repositories and plugin installs may reach although they are loopback, private or link-local, "
+                + "e.g. 10.0.0.0/8 for an upstream on the internal network; empty: public addresses only")
+        String outbound_allow() default "";
+
+        @AttributeDefinition(name = "Upstream token hosts", description = "Hosts (comma separated) besides an upstream's "
+                + "own that may receive its credentials when it names them as the token realm (registry token auth)")
+        String upstream_token_hosts() default "auth.docker.io";
 
         @AttributeDefinition(name = "Upload session lifetime (minutes)", description = "Chunked uploads untouched for "
                 + "this long are discarded")
@@ -105,7 +120,8 @@ public final class CorePlatform {
 
     @Activate
     public CorePlatform(BundleContext ctx, Config config, @Reference Database database,
-            @Reference(target = "(storage.type=filesystem)", name = "blobStore") BlobStore blobs) {
+            @Reference(target = "(storage.type=filesystem)", name = "blobStore") BlobStore blobs,
+            @Reference OutboundFilter outbound) {
         this.database = database;
         this.blobs = blobs;
         this.bundleContext = ctx;
@@ -121,15 +137,16 @@ public final class CorePlatform {
         }
         identity.bootstrapAdmin(adminPassword);
         ContentService content = new ContentService(blobs, repositories, config.max_upload_bytes());
-        this.proxy = new ProxyCache(content, Duration.ofSeconds(config.metadata_ttl_seconds()),
-                Duration.ofMillis(config.upstream_connect_timeout_ms()),
-                Duration.ofMillis(config.upstream_request_timeout_ms()));
+        this.proxy = new ProxyCache(content, new OutboundClient(outbound, Duration.ofMillis(config.upstream_connect_timeout_ms())),
+                OutboundFilter.split(config.upstream_token_hosts()).stream().map(h -> h.toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                Duration.ofSeconds(config.metadata_ttl_seconds()), Duration.ofMillis(config.upstream_request_timeout_ms()));
         String dataDir = ctx.getProperty("ak.data.dir");
         Path uploadsDir = (dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
                 : Path.of(dataDir)).resolve("uploads");
         this.uploads = new UploadSessionStore(uploadsDir, content, config.max_upload_bytes(),
                 Duration.ofMinutes(config.upload_session_ttl_minutes()));
-        this.engine = new RepositoryEngine(content, proxy, identity, uploads);
+        this.engine = new RepositoryEngine(content, proxy, identity, uploads, config.login_token_ttl_days());
         this.access = new AccessControl(repositories);
         this.collector = new BlobCollector(blobs, repositories, Duration.ofMinutes(config.gc_grace_minutes()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ak-gc").factory());

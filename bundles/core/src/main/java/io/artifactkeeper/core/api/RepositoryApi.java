@@ -329,6 +329,12 @@ public final class RepositoryApi {
         String upstream = Exchange.field(b, "upstream_url", String.class, false);
         if (upstream != null) {
             checkUpstream(upstream);
+            // where the server fetches from is a server-wide concern (what it can reach, whose
+            // credentials go where): not a repository administrator's to change
+            Principal p = ex.requirePrincipal();
+            if (!upstream.equals(repo.upstreamUrl()) && !(p.admin() && p.hasScope("write:repositories"))) {
+                throw ApiException.forbidden("changing upstream_url needs administrator rights");
+            }
         }
         if (b.containsKey("key") && !repo.key().equals(b.get("key"))) {
             throw ApiException.badRequest("a repository's key cannot change");

@@ -211,6 +211,7 @@ public final class Dispatcher extends HttpServlet {
         resp.setHeader("X-Request-Id", ex.requestId());
         ex.serverUrl(serverUrl(req));
         String route = routeClass(raw);
+        String logged = forLog(raw, req.getQueryString());
         try {
             handle(ex, raw, route);
         } catch (FormatException e) {
@@ -222,24 +223,24 @@ public final class Dispatcher extends HttpServlet {
                 long now = System.nanoTime();
                 long last = lastUnavailableLog.get();
                 if (now - last > 1_000_000_000L && lastUnavailableLog.compareAndSet(last, now)) {
-                    LOG.warn("database unavailable on {} {} (request {}): {}", req.getMethod(), raw, ex.requestId(),
+                    LOG.warn("database unavailable on {} {} (request {}): {}", req.getMethod(), logged, ex.requestId(),
                             rootCause(e));
                 }
                 sendError(ex, route, 503, "DATABASE_UNAVAILABLE", "the database is unavailable; retry later");
             } else if (isClientAbort(e)) {
-                LOG.debug("client went away: {} {}", req.getMethod(), raw);
+                LOG.debug("client went away: {} {}", req.getMethod(), logged);
             } else if (e instanceof IOException io && isStorageFailure(io)) {
-                LOG.warn("storage failure on {} {}: {}", req.getMethod(), raw, io.toString());
+                LOG.warn("storage failure on {} {}: {}", req.getMethod(), logged, io.toString());
                 sendError(ex, route, 503, "STORAGE_UNAVAILABLE", "storage is unavailable: " + io.getMessage());
             } else {
-                LOG.error("request {} {} {} failed", ex.requestId(), req.getMethod(), raw, e);
+                LOG.error("request {} {} {} failed", ex.requestId(), req.getMethod(), logged, e);
                 sendError(ex, route, 500, "INTERNAL_ERROR", "internal error (request id " + ex.requestId() + ")");
             }
         } finally {
             long nanos = System.nanoTime() - t0;
             metrics.end(route, req.getMethod(), resp.getStatus(), nanos);
             if (!route.equals("health")) {
-                ACCESS.info("{} {} {} {} {}ms {} {}", clientIp(req), req.getMethod(), raw, resp.getStatus(),
+                ACCESS.info("{} {} {} {} {}ms {} {}", clientIp(req), req.getMethod(), logged, resp.getStatus(),
                         TimeUnit.NANOSECONDS.toMillis(nanos), ex.principal().map(Principal::username).orElse("-"),
                         ex.requestId());
             }
@@ -537,6 +538,7 @@ public final class Dispatcher extends HttpServlet {
 
     static void writeFormatResponse(Exchange ex, FormatResponse fr) throws IOException {
         HttpServletResponse resp = ex.response();
+        ContentHeaders.protect(resp);
         for (Map.Entry<String, String> h : fr.headers()) {
             resp.addHeader(h.getKey(), h.getValue());
         }
@@ -545,6 +547,7 @@ public final class Dispatcher extends HttpServlet {
             if (fr.status() == 200) {
                 AssetWriter.write(ex.request(), resp, fr.asset(), fr.contentType(), head);
             } else {
+                ContentHeaders.protectAsset(resp, fr.contentType(), fr.asset().path());
                 resp.setStatus(fr.status());
                 resp.setContentType(fr.contentType());
                 resp.setContentLengthLong(fr.asset().size());
@@ -782,6 +785,24 @@ public final class Dispatcher extends HttpServlet {
             }
         }
         return req.getRemoteAddr();
+    }
+
+    /** Path segments that are credentials: what follows them is never logged. */
+    private static final Pattern SECRET_IN_PATH = Pattern.compile("(/-/user/token/)[^/]+");
+    /** Query parameters that carry credentials. */
+    private static final Pattern SECRET_IN_QUERY = Pattern.compile(
+            "(?i)((?:^|&)(?:[a-z_]*token|password|passwd|secret|api_?key|key|code|sig|signature|x-amz-signature|x-amz-credential)=)[^&]*");
+
+    /**
+     * The path and query as the logs show them: tokens redacted (npm logout puts the token in the path;
+     * some clients put credentials in the query).
+     */
+    static String forLog(String path, String query) {
+        String p = SECRET_IN_PATH.matcher(path).replaceAll("$1[redacted]");
+        if (query == null || query.isEmpty()) {
+            return p;
+        }
+        return p + "?" + SECRET_IN_QUERY.matcher(query).replaceAll("$1[redacted]");
     }
 
     static String routeClass(String raw) {

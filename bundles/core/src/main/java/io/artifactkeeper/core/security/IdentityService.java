@@ -197,6 +197,17 @@ public final class IdentityService {
         return m;
     }
 
+    /** Deletes the live API token with this secret if it is {@code userId}'s; false otherwise. */
+    public boolean revokeOwnApiToken(UUID userId, String secret) {
+        if (secret == null || secret.isBlank()) {
+            return false;
+        }
+        return users.resolveToken(Secrets.sha256Hex(secret.trim()))
+                .filter(e -> e.getKey().id().equals(userId))
+                .map(e -> users.deleteToken(userId, e.getValue().id()))
+                .orElse(false);
+    }
+
     // --- credentials on requests
 
     /** The principal for an access JWT, or empty. */
