@@ -33,6 +33,7 @@ import io.artifactkeeper.core.repo.ProxyCache;
 import io.artifactkeeper.core.repo.RepositoryEngine;
 import io.artifactkeeper.core.repo.UploadSessionStore;
 import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.security.SecretBox;
 import io.artifactkeeper.core.store.IdentityStore;
 import io.artifactkeeper.core.store.RepositoryStore;
 import io.artifactkeeper.db.Database;
@@ -54,6 +55,11 @@ public final class CorePlatform {
         @AttributeDefinition(name = "Admin password", description = "Password of the 'admin' user created on the first "
                 + "start; empty: generate one and print it once", type = AttributeType.PASSWORD)
         String admin_password() default "";
+
+        @AttributeDefinition(name = "Secrets key file", description = "File holding the key (base64 of 32 bytes) that "
+                + "encrypts stored secrets such as upstream passwords; empty: secrets.key in the data directory, created "
+                + "owner-only on first use. The environment variable AK_SECRETS_KEY (the key itself) wins over both.")
+        String secrets_key_file() default "";
 
         @AttributeDefinition(name = "Storage backend filter", description = "Which BlobStore to use, by its "
                 + "storage.type service property")
@@ -112,7 +118,17 @@ public final class CorePlatform {
         long t0 = System.nanoTime();
         database.migrate("core", ctx.getBundle(), "db/migration/core");
         IdentityStore users = new IdentityStore(database.jdbi());
-        this.repositories = new RepositoryStore(database.jdbi());
+        String dataDir = ctx.getProperty("ak.data.dir");
+        Path dataPath = dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
+                : Path.of(dataDir);
+        // the key is read from the environment here, not passed as a framework property: those show on the console
+        SecretBox secrets = SecretBox.open(System.getenv("AK_SECRETS_KEY"), config.secrets_key_file().isBlank()
+                ? dataPath.resolve("secrets.key") : Path.of(config.secrets_key_file()));
+        this.repositories = new RepositoryStore(database.jdbi(), secrets);
+        int sealed = repositories.encryptPlainSecrets();
+        if (sealed > 0) {
+            LOG.info("encrypted the stored upstream credentials of {} repositories", sealed);
+        }
         this.identity = new IdentityService(users, database.jdbi(), Duration.ofSeconds(config.access_token_ttl_seconds()),
                 Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders));
         String adminPassword = config.admin_password();
@@ -124,9 +140,7 @@ public final class CorePlatform {
         this.proxy = new ProxyCache(content, Duration.ofSeconds(config.metadata_ttl_seconds()),
                 Duration.ofMillis(config.upstream_connect_timeout_ms()),
                 Duration.ofMillis(config.upstream_request_timeout_ms()));
-        String dataDir = ctx.getProperty("ak.data.dir");
-        Path uploadsDir = (dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
-                : Path.of(dataDir)).resolve("uploads");
+        Path uploadsDir = dataPath.resolve("uploads");
         this.uploads = new UploadSessionStore(uploadsDir, content, config.max_upload_bytes(),
                 Duration.ofMinutes(config.upload_session_ttl_minutes()));
         this.engine = new RepositoryEngine(content, proxy, identity, uploads);

@@ -291,7 +291,7 @@ public final class RepositoryApi {
         try {
             r = store().create(key, name == null ? key : name, Exchange.field(b, "description", String.class, false),
                     format, type, Boolean.TRUE.equals(Exchange.field(b, "is_public", Boolean.class, false)), upstream,
-                    quota, settings == null ? Map.of() : settings);
+                    quota, settings == null ? Map.of() : RepositoryRecord.mergeWriteOnly(settings, null));
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("repositories_key_key")) {
                 throw ApiException.conflict("repository " + key + " exists");
@@ -333,7 +333,8 @@ public final class RepositoryApi {
         Map<String, Object> settings = Exchange.field(b, "settings", Map.class, false);
         store().update(repo.id(), Exchange.field(b, "name", String.class, false),
                 Exchange.field(b, "description", String.class, false), Exchange.field(b, "is_public", Boolean.class, false),
-                upstream, Exchange.field(b, "quota_bytes", Long.class, false), settings);
+                upstream, Exchange.field(b, "quota_bytes", Long.class, false),
+                RepositoryRecord.mergeWriteOnly(settings, repo.settings()));
         ex.json(200, describe(store().find(repo.id()).orElseThrow()));
     }
 
