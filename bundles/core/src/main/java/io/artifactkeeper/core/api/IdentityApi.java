@@ -272,7 +272,7 @@ public final class IdentityApi {
         @SuppressWarnings("unchecked")
         List<String> scopes = (List<String>) Exchange.field(b, "scopes", List.class, false);
         Map<String, Object> t = core.identity().createToken(userId, Exchange.field(b, "name", String.class, true), scopes,
-                Exchange.field(b, "expires_in_days", Integer.class, false));
+                Exchange.field(b, "expires_in_days", Integer.class, false), ex.requirePrincipal().scopes());
         ex.json(201, t);
     }
 

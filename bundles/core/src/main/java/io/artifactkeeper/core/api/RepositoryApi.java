@@ -62,7 +62,7 @@ public final class RepositoryApi {
         r.add("POST", base + "/{key}/members", ex -> {
             RepositoryRecord v = virtualForWrite(ex);
             Map<String, Object> b = ex.readJson();
-            RepositoryRecord m = member(v, Exchange.field(b, "member_key", String.class, true));
+            RepositoryRecord m = member(ex, v, Exchange.field(b, "member_key", String.class, true));
             Integer prio = Exchange.field(b, "priority", Integer.class, false);
             store().putMember(v.id(), m.id(), prio == null ? nextPriority(v) : prio);
             ex.json(201, Exchange.list(members(v)));
@@ -81,7 +81,7 @@ public final class RepositoryApi {
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) mm;
-                RepositoryRecord rec = member(v, Exchange.field(m, "member_key", String.class, true));
+                RepositoryRecord rec = member(ex, v, Exchange.field(m, "member_key", String.class, true));
                 Integer prio = Exchange.field(m, "priority", Integer.class, false);
                 set.put(rec.id(), prio == null ? ++i * 10 : prio);
             }
@@ -329,6 +329,10 @@ public final class RepositoryApi {
         if (b.containsKey("format") && !repo.format().equals(String.valueOf(b.get("format")).toLowerCase(Locale.ROOT))) {
             throw ApiException.badRequest("a repository's format cannot change");
         }
+        Boolean makePublic = Exchange.field(b, "is_public", Boolean.class, false);
+        if (Boolean.TRUE.equals(makePublic) && !repo.isPublic()) {
+            checkMayPublish(ex.requirePrincipal(), repo);
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> settings = Exchange.field(b, "settings", Map.class, false);
         store().update(repo.id(), Exchange.field(b, "name", String.class, false),
@@ -336,6 +340,23 @@ public final class RepositoryApi {
                 upstream, Exchange.field(b, "quota_bytes", Long.class, false),
                 RepositoryRecord.mergeWriteOnly(settings, repo.settings()));
         ex.json(200, describe(store().find(repo.id()).orElseThrow()));
+    }
+
+    /**
+     * Publishing opens a repository to anonymous readers, which a repository-level admin may not
+     * decide alone: it takes a global administrator, or for a virtual repository admin rights on it
+     * and on every member (anonymous callers never read a private member through it anyway).
+     */
+    private void checkMayPublish(Principal p, RepositoryRecord repo) {
+        if (p.admin() && p.hasScope("write:repositories")) {
+            return;
+        }
+        if (repo.type() == RepositoryType.VIRTUAL && core.access().allowed(p, repo, Access.ADMIN)
+                && store().members(repo.id()).stream().allMatch(m -> core.access().allowed(p, m.repository(), Access.ADMIN))) {
+            return;
+        }
+        throw ApiException.forbidden("making " + repo.key() + " public needs administrator rights"
+                + (repo.type() == RepositoryType.VIRTUAL ? " (or admin on every member)" : ""));
     }
 
     private void listArtifacts(Exchange ex) throws Exception {
@@ -392,8 +413,9 @@ public final class RepositoryApi {
     private RepositoryContext context(Exchange ex, RepositoryRecord repo) {
         FormatRegistry.Entry f = formats.awaitByKey(repo.format(), 60_000, 15_000).orElseThrow(() -> ApiException.unavailable(
                 "format '" + repo.format() + "' of repository " + repo.key() + " is not installed"));
+        Principal p = ex.principal().orElse(null);
         return core.engine().open(repo, f.handler(), ex.serverUrl(), FormatRegistry.mountPath(f.descriptor()),
-                ex.principal().map(Principal::userId).orElse(null));
+                p == null ? null : p.userId(), r -> core.access().allowed(p, r, Access.READ));
     }
 
     private RepositoryRecord find(String key) {
@@ -434,8 +456,13 @@ public final class RepositoryApi {
         return v;
     }
 
-    private RepositoryRecord member(RepositoryRecord v, String key) {
-        RepositoryRecord m = find(key);
+    /**
+     * A repository to add to a virtual one. The caller must be able to read it: whoever may read the
+     * virtual reads its members through it, so adding a member must not be a way to publish a
+     * repository one cannot read oneself.
+     */
+    private RepositoryRecord member(Exchange ex, RepositoryRecord v, String key) {
+        RepositoryRecord m = readable(ex, key);
         if (m.id().equals(v.id())) {
             throw ApiException.badRequest("a virtual repository cannot contain itself");
         }

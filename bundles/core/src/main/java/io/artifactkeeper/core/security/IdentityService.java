@@ -175,14 +175,36 @@ public final class IdentityService {
 
     // --- API tokens
 
+    /** Longest token name: names are shown in lists and logs, not stores of data. */
+    public static final int MAX_TOKEN_NAME = 128;
+
     public Map<String, Object> createToken(UUID userId, String name, List<String> scopes, Integer expiresInDays) {
+        return createToken(userId, name, scopes, expiresInDays, Set.of("*"));
+    }
+
+    /**
+     * A new API token. {@code callerScopes} are the scopes of the credential asking for it: a token
+     * may only mint tokens whose scopes are a subset of its own (without scopes it gets the
+     * caller's own), or a read-only token would turn into a {@code *} one.
+     */
+    public Map<String, Object> createToken(UUID userId, String name, List<String> scopes, Integer expiresInDays,
+            Set<String> callerScopes) {
         if (name == null || name.isBlank()) {
             throw ApiException.badRequest("token name is required");
         }
-        List<String> s = scopes == null || scopes.isEmpty() ? List.of("*") : scopes;
+        if (name.length() > MAX_TOKEN_NAME || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("token name must be at most " + MAX_TOKEN_NAME
+                    + " characters without control characters");
+        }
+        boolean unlimited = callerScopes.contains("*");
+        List<String> s = scopes == null || scopes.isEmpty() ? (unlimited ? List.of("*") : List.copyOf(callerScopes)) : scopes;
         for (String scope : s) {
             if (!SCOPES.contains(scope)) {
                 throw ApiException.badRequest("unknown scope: " + scope + " (known: " + SCOPES + ")");
+            }
+            if (!unlimited && !callerScopes.contains(scope)) {
+                throw ApiException.forbidden("a token may only create tokens within its own scopes " + callerScopes
+                        + "; " + scope + " is not one of them");
             }
         }
         if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
