@@ -33,6 +33,7 @@ import io.artifactkeeper.core.repo.ProxyCache;
 import io.artifactkeeper.core.repo.RepositoryEngine;
 import io.artifactkeeper.core.repo.UploadSessionStore;
 import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.security.LoginThrottle;
 import io.artifactkeeper.core.security.SecretBox;
 import io.artifactkeeper.core.store.IdentityStore;
 import io.artifactkeeper.core.store.RepositoryStore;
@@ -70,6 +71,21 @@ public final class CorePlatform {
 
         @AttributeDefinition(name = "Refresh token lifetime (seconds)")
         long refresh_token_ttl_seconds() default 7 * 24 * 3600;
+
+        @AttributeDefinition(name = "Failed logins per user", description = "Failed password checks for one user name "
+                + "within the window that lock it for the lockout time (0: no per-user lockout)")
+        int login_max_failures_per_user() default 10;
+
+        @AttributeDefinition(name = "Failed logins per client", description = "Failed password checks from one client "
+                + "address within the window that block it for the lockout time (0: no per-client block)")
+        int login_max_failures_per_client() default 50;
+
+        @AttributeDefinition(name = "Failed login window (seconds)")
+        long login_failure_window_seconds() default 15 * 60;
+
+        @AttributeDefinition(name = "Lockout (seconds)", description = "How long a locked user name or client stays "
+                + "locked; an administrator can lift it earlier")
+        long login_lockout_seconds() default 15 * 60;
 
         @AttributeDefinition(name = "Largest upload (bytes)", description = "-1: no limit")
         long max_upload_bytes() default 10L * 1024 * 1024 * 1024;
@@ -130,7 +146,10 @@ public final class CorePlatform {
             LOG.info("encrypted the stored upstream credentials of {} repositories", sealed);
         }
         this.identity = new IdentityService(users, database.jdbi(), Duration.ofSeconds(config.access_token_ttl_seconds()),
-                Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders));
+                Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders),
+                new LoginThrottle(new LoginThrottle.Limits(config.login_max_failures_per_user(),
+                        config.login_max_failures_per_client(), Duration.ofSeconds(config.login_failure_window_seconds()),
+                        Duration.ofSeconds(config.login_lockout_seconds()))));
         String adminPassword = config.admin_password();
         if (adminPassword == null || adminPassword.isBlank()) {
             adminPassword = ctx.getProperty("ak.admin.password");

@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.artifactkeeper.core.CorePlatform;
 import io.artifactkeeper.core.http.ApiException;
+import io.artifactkeeper.core.security.ClientAddress;
 import io.artifactkeeper.core.security.Principal;
 import io.artifactkeeper.core.security.Secrets;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,7 +68,8 @@ public final class ConsoleSecurityProvider implements SecurityProvider {
         boolean databaseAnswered = false;
         if (c != null && auth != null) {
             try {
-                Optional<Principal> p = c.identity().authenticate(auth);
+                // console password guesses count against the same per-client throttle as the API's
+                Optional<Principal> p = ClientAddress.with(request.getRemoteAddr(), () -> c.identity().authenticate(auth));
                 databaseAnswered = true;
                 // only an unrestricted credential: the console installs code, so a scoped token
                 // (even one with the admin scope) must not open it

@@ -43,6 +43,9 @@ import io.artifactkeeper.core.CorePlatform;
 import io.artifactkeeper.core.api.IdentityApi;
 import io.artifactkeeper.core.api.RepositoryApi;
 import io.artifactkeeper.core.repo.FormatRegistry;
+import io.artifactkeeper.core.security.ClientAddress;
+import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.security.LoginThrottle;
 import io.artifactkeeper.core.security.Principal;
 import io.artifactkeeper.core.store.RepositoryRecord;
 import io.artifactkeeper.db.Database;
@@ -208,8 +211,12 @@ public final class Dispatcher extends HttpServlet {
         ex.serverUrl(serverUrl(req));
         String route = routeClass(raw);
         try {
+            ClientAddress.set(clientIp(req));
             handle(ex, raw, route);
         } catch (FormatException e) {
+            if (e instanceof IdentityService.ThrottledException t) {
+                resp.setHeader("Retry-After", String.valueOf(t.retryAfterSeconds()));
+            }
             sendError(ex, route, e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
             if (DatabaseUnavailableException.isUnavailable(e)) {
@@ -232,6 +239,7 @@ public final class Dispatcher extends HttpServlet {
                 sendError(ex, route, 500, "INTERNAL_ERROR", "internal error (request id " + ex.requestId() + ")");
             }
         } finally {
+            ClientAddress.clear();
             long nanos = System.nanoTime() - t0;
             metrics.end(route, req.getMethod(), resp.getStatus(), nanos);
             if (!route.equals("health")) {
@@ -665,13 +673,19 @@ public final class Dispatcher extends HttpServlet {
 
     private void metrics(Exchange ex) throws IOException {
         Map<String, Number> gauges = new LinkedHashMap<>();
+        Map<String, Number> counters = new LinkedHashMap<>();
         gauges.put("ak_formats_active", formats.all().size());
         gauges.put("ak_jvm_heap_used_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
         CorePlatform c = core;
         if (c != null) {
             gauges.put("ak_proxy_upstream_requests_total", c.proxy().upstreamRequests());
+            LoginThrottle t = c.identity().throttle();
+            gauges.put("ak_auth_locked_users", t.lockedUsers());
+            counters.put("ak_auth_password_failures_total", t.failuresTotal());
+            counters.put("ak_auth_lockouts_total", t.lockoutsTotal());
+            counters.put("ak_auth_throttled_total", t.refusedTotal());
         }
-        byte[] body = metrics.render(gauges).getBytes(StandardCharsets.UTF_8);
+        byte[] body = metrics.render(gauges, counters).getBytes(StandardCharsets.UTF_8);
         HttpServletResponse resp = ex.response();
         resp.setStatus(200);
         resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
