@@ -33,6 +33,7 @@ import io.artifactkeeper.core.repo.ProxyCache;
 import io.artifactkeeper.core.repo.RepositoryEngine;
 import io.artifactkeeper.core.repo.UploadSessionStore;
 import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.security.LaunchSecrets;
 import io.artifactkeeper.core.security.LoginThrottle;
 import io.artifactkeeper.core.security.SecretBox;
 import io.artifactkeeper.core.store.IdentityStore;
@@ -152,7 +153,7 @@ public final class CorePlatform {
                         Duration.ofSeconds(config.login_lockout_seconds()))));
         String adminPassword = config.admin_password();
         if (adminPassword == null || adminPassword.isBlank()) {
-            adminPassword = ctx.getProperty("ak.admin.password");
+            adminPassword = LaunchSecrets.get(ctx, "admin.password");
         }
         identity.bootstrapAdmin(adminPassword);
         ContentService content = new ContentService(blobs, repositories, config.max_upload_bytes());

@@ -9,6 +9,7 @@ import io.artifactkeeper.core.CorePlatform;
 import io.artifactkeeper.core.http.ApiException;
 import io.artifactkeeper.core.http.Exchange;
 import io.artifactkeeper.core.http.Router;
+import io.artifactkeeper.core.security.PasswordPolicy;
 import io.artifactkeeper.core.security.Principal;
 import io.artifactkeeper.core.security.Secrets;
 import io.artifactkeeper.core.store.IdentityStore;
@@ -105,7 +106,8 @@ public final class IdentityApi {
                     throw ApiException.unauthorized("current password is wrong");
                 }
             }
-            checkPassword(np);
+            UserRecord target = user(id);
+            checkPassword(target.username(), np, target.admin());
             users().setPassword(id, Secrets.hashPassword(np), false);
             core.identity().invalidateCaches();
             ex.noContent();
@@ -147,9 +149,12 @@ public final class IdentityApi {
         });
 
         // groups
+        // Groups and their members are for administrators; other users see only the groups they are in,
+        // without the other members (who belongs where is not everyone's business: issue 13, item 20)
         r.add("GET", "/api/v1/groups", ex -> {
-            ex.requirePrincipal();
-            ex.json(200, Exchange.list(users().listGroups().stream().map(IdentityStore.GroupRecord::toJson).toList()));
+            Principal p = ex.requirePrincipal();
+            ex.json(200, Exchange.list(users().listGroups().stream().filter(g -> seesGroup(p, g))
+                    .map(g -> groupJson(p, g)).toList()));
         });
         r.add("POST", "/api/v1/groups", ex -> {
             requireUserAdmin(ex, "write:users");
@@ -161,8 +166,12 @@ public final class IdentityApi {
             ex.json(201, users().createGroup(name, Exchange.field(b, "description", String.class, false)).toJson());
         });
         r.add("GET", "/api/v1/groups/{id}", ex -> {
-            ex.requirePrincipal();
-            ex.json(200, group(uuid(ex.param("id"))).toJson());
+            Principal p = ex.requirePrincipal();
+            IdentityStore.GroupRecord g = group(uuid(ex.param("id")));
+            if (!seesGroup(p, g)) {
+                throw ApiException.notFound("no such group");
+            }
+            ex.json(200, groupJson(p, g));
         });
         r.add("PUT", "/api/v1/groups/{id}", ex -> {
             requireUserAdmin(ex, "write:users");
@@ -304,10 +313,10 @@ public final class IdentityApi {
             throw ApiException.conflict("user " + username + " exists");
         }
         String password = Exchange.field(b, "password", String.class, false);
-        if (password != null) {
-            checkPassword(password);
-        }
         Boolean admin = Exchange.field(b, "is_admin", Boolean.class, false);
+        if (password != null) {
+            checkPassword(username, password, Boolean.TRUE.equals(admin));
+        }
         UserRecord u = users().createUser(username, Exchange.field(b, "email", String.class, false),
                 Exchange.field(b, "display_name", String.class, false),
                 password == null ? null : Secrets.hashPassword(password), "local", Boolean.TRUE.equals(admin),
@@ -329,17 +338,18 @@ public final class IdentityApi {
                 Exchange.field(b, "display_name", String.class, false), admin, active);
         String pw = Exchange.field(b, "password", String.class, false);
         if (pw != null && p.admin()) {
-            checkPassword(pw);
+            UserRecord target = user(id);
+            checkPassword(target.username(), pw, target.admin());
             users().setPassword(id, Secrets.hashPassword(pw), false);
         }
         core.identity().invalidateCaches();
         ex.json(200, user(id).toJson());
     }
 
-    private static void checkPassword(String pw) {
-        if (pw.length() < 8) {
-            throw ApiException.badRequest("password must have at least 8 characters");
-        }
+    private static void checkPassword(String username, String pw, boolean admin) {
+        PasswordPolicy.problem(username, pw, admin).ifPresent(why -> {
+            throw ApiException.badRequest(why);
+        });
     }
 
     private Map<String, Object> lockout(UserRecord u) {
@@ -348,6 +358,23 @@ public final class IdentityApi {
         m.put("locked", until.isPresent());
         m.put("locked_until", until.map(Object::toString).orElse(null));
         m.put("failed_attempts", core.identity().throttle().failures(u.username()));
+        return m;
+    }
+
+    private static boolean groupAdmin(Principal p) {
+        return p.admin() && p.hasScope("read:users");
+    }
+
+    private static boolean seesGroup(Principal p, IdentityStore.GroupRecord g) {
+        return groupAdmin(p) || g.members().contains(p.userId());
+    }
+
+    private static Map<String, Object> groupJson(Principal p, IdentityStore.GroupRecord g) {
+        Map<String, Object> m = g.toJson();
+        if (!groupAdmin(p)) {
+            m.put("members", List.of(p.userId().toString()));
+            m.remove("member_count");
+        }
         return m;
     }
 

@@ -427,9 +427,18 @@ public final class RepositoryApi {
         return authorized(ex, key, Access.READ);
     }
 
+    /**
+     * The repository if the caller may do {@code access} on it. One the caller may not know about
+     * answers 404 like a missing one (no existence oracle: API clients send credentials up front, so
+     * no 401 challenge is needed); an anonymous write is 401 whether the repository exists or not.
+     */
     private RepositoryRecord authorized(Exchange ex, String key, Access access) {
-        RepositoryRecord r = find(key);
         Principal p = ex.principal().orElse(null);
+        if (p == null && access != Access.READ) {
+            throw ApiException.unauthorized("authentication required");
+        }
+        RepositoryRecord r = store().find(key).filter(x -> core.access().visible(p, x))
+                .orElseThrow(() -> ApiException.notFound("no repository " + key));
         if (!core.access().allowed(p, r, access)) {
             if (p == null) {
                 throw ApiException.unauthorized("authentication required");
@@ -441,7 +450,8 @@ public final class RepositoryApi {
 
     private RepositoryRecord admin(Exchange ex, String key, String scope) {
         Principal p = ex.requirePrincipal();
-        RepositoryRecord r = find(key);
+        RepositoryRecord r = store().find(key).filter(x -> core.access().visible(p, x))
+                .orElseThrow(() -> ApiException.notFound("no repository " + key));
         if (!(p.admin() && p.hasScope(scope)) && !core.access().allowed(p, r, Access.ADMIN)) {
             throw ApiException.forbidden("no admin permission on " + key);
         }

@@ -89,7 +89,11 @@ public final class IdentityService {
         }
         boolean generated = configuredPassword == null || configuredPassword.isBlank();
         String password = generated ? Secrets.randomString(20) : configuredPassword;
-        users.createUser("admin", null, "Administrator", Secrets.hashPassword(password), "local", true, generated);
+        Optional<String> weak = generated ? Optional.empty() : PasswordPolicy.problem("admin", password, true);
+        // a weak configured password still starts the server (it may be a first try-out), but must be changed
+        weak.ifPresent(w -> LOG.warn("AK_ADMIN_PASSWORD is weak ({}): 'admin' must change it at the first login", w));
+        users.createUser("admin", null, "Administrator", Secrets.hashPassword(password), "local", true,
+                generated || weak.isPresent());
         if (generated) {
             String banner = "\n==========================================================\n"
                     + " Artifact Keeper created the user 'admin'.\n"
@@ -287,7 +291,7 @@ public final class IdentityService {
                 ? Set.copyOf(l.stream().map(String::valueOf).toList()) : Set.of("*");
         // the user may have been disabled or demoted since the token was issued
         return users.findUser(id).filter(UserRecord::active)
-                .map(u -> new Principal(u.id(), u.username(), u.admin(), scopes, "jwt"));
+                .map(u -> new Principal(u.id(), u.username(), u.admin(), scopes, "jwt", u.mustChangePassword()));
     }
 
     /**
@@ -327,7 +331,8 @@ public final class IdentityService {
             return Optional.empty();
         }
         return users.resolveToken(Secrets.sha256Hex(secret.trim())).map(e -> new Principal(e.getKey().id(),
-                e.getKey().username(), e.getKey().admin(), Set.copyOf(e.getValue().scopes()), "token"));
+                e.getKey().username(), e.getKey().admin(), Set.copyOf(e.getValue().scopes()), "token",
+                e.getKey().mustChangePassword()));
     }
 
     public Optional<Principal> fromPassword(String username, String password) {
@@ -343,7 +348,7 @@ public final class IdentityService {
             return Optional.of(hit.getKey());
         }
         Optional<Principal> p = checkPassword(username, password)
-                .map(u -> new Principal(u.id(), u.username(), u.admin(), Set.of("*"), "password"));
+                .map(u -> new Principal(u.id(), u.username(), u.admin(), Set.of("*"), "password", u.mustChangePassword()));
         p.ifPresent(pr -> {
             if (basicCache.size() > 10_000) {
                 basicCache.clear();
