@@ -35,6 +35,9 @@ import io.artifactkeeper.core.repo.ProxyCache;
 import io.artifactkeeper.core.repo.RepositoryEngine;
 import io.artifactkeeper.core.repo.UploadSessionStore;
 import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.security.LaunchSecrets;
+import io.artifactkeeper.core.security.LoginThrottle;
+import io.artifactkeeper.core.security.SecretBox;
 import io.artifactkeeper.core.store.IdentityStore;
 import io.artifactkeeper.core.store.RepositoryStore;
 import io.artifactkeeper.db.Database;
@@ -57,6 +60,11 @@ public final class CorePlatform {
                 + "start; empty: generate one and print it once", type = AttributeType.PASSWORD)
         String admin_password() default "";
 
+        @AttributeDefinition(name = "Secrets key file", description = "File holding the key (base64 of 32 bytes) that "
+                + "encrypts stored secrets such as upstream passwords; empty: secrets.key in the data directory, created "
+                + "owner-only on first use. The environment variable AK_SECRETS_KEY (the key itself) wins over both.")
+        String secrets_key_file() default "";
+
         @AttributeDefinition(name = "Storage backend filter", description = "Which BlobStore to use, by its "
                 + "storage.type service property")
         String blobStore_target() default "(storage.type=filesystem)";
@@ -70,6 +78,21 @@ public final class CorePlatform {
         @AttributeDefinition(name = "Format login token lifetime (days)", description = "API tokens that format "
                 + "logins issue (npm login) expire after this many days (1 to 3650)")
         int login_token_ttl_days() default 30;
+
+        @AttributeDefinition(name = "Failed logins per user", description = "Failed password checks for one user name "
+                + "within the window that lock it for the lockout time (0: no per-user lockout)")
+        int login_max_failures_per_user() default 10;
+
+        @AttributeDefinition(name = "Failed logins per client", description = "Failed password checks from one client "
+                + "address within the window that block it for the lockout time (0: no per-client block)")
+        int login_max_failures_per_client() default 50;
+
+        @AttributeDefinition(name = "Failed login window (seconds)")
+        long login_failure_window_seconds() default 15 * 60;
+
+        @AttributeDefinition(name = "Lockout (seconds)", description = "How long a locked user name or client stays "
+                + "locked; an administrator can lift it earlier")
+        long login_lockout_seconds() default 15 * 60;
 
         @AttributeDefinition(name = "Largest upload (bytes)", description = "-1: no limit")
         long max_upload_bytes() default 10L * 1024 * 1024 * 1024;
@@ -128,12 +151,25 @@ public final class CorePlatform {
         long t0 = System.nanoTime();
         database.migrate("core", ctx.getBundle(), "db/migration/core");
         IdentityStore users = new IdentityStore(database.jdbi());
-        this.repositories = new RepositoryStore(database.jdbi());
+        String dataDir = ctx.getProperty("ak.data.dir");
+        Path dataPath = dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
+                : Path.of(dataDir);
+        // the key is read from the environment here, not passed as a framework property: those show on the console
+        SecretBox secrets = SecretBox.open(System.getenv("AK_SECRETS_KEY"), config.secrets_key_file().isBlank()
+                ? dataPath.resolve("secrets.key") : Path.of(config.secrets_key_file()));
+        this.repositories = new RepositoryStore(database.jdbi(), secrets);
+        int sealed = repositories.encryptPlainSecrets();
+        if (sealed > 0) {
+            LOG.info("encrypted the stored upstream credentials of {} repositories", sealed);
+        }
         this.identity = new IdentityService(users, database.jdbi(), Duration.ofSeconds(config.access_token_ttl_seconds()),
-                Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders));
+                Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders),
+                new LoginThrottle(new LoginThrottle.Limits(config.login_max_failures_per_user(),
+                        config.login_max_failures_per_client(), Duration.ofSeconds(config.login_failure_window_seconds()),
+                        Duration.ofSeconds(config.login_lockout_seconds()))));
         String adminPassword = config.admin_password();
         if (adminPassword == null || adminPassword.isBlank()) {
-            adminPassword = ctx.getProperty("ak.admin.password");
+            adminPassword = LaunchSecrets.get(ctx, "admin.password");
         }
         identity.bootstrapAdmin(adminPassword);
         ContentService content = new ContentService(blobs, repositories, config.max_upload_bytes());
@@ -141,9 +177,7 @@ public final class CorePlatform {
                 OutboundFilter.split(config.upstream_token_hosts()).stream().map(h -> h.toLowerCase(java.util.Locale.ROOT))
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()),
                 Duration.ofSeconds(config.metadata_ttl_seconds()), Duration.ofMillis(config.upstream_request_timeout_ms()));
-        String dataDir = ctx.getProperty("ak.data.dir");
-        Path uploadsDir = (dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
-                : Path.of(dataDir)).resolve("uploads");
+        Path uploadsDir = dataPath.resolve("uploads");
         this.uploads = new UploadSessionStore(uploadsDir, content, config.max_upload_bytes(),
                 Duration.ofMinutes(config.upload_session_ttl_minutes()));
         this.engine = new RepositoryEngine(content, proxy, identity, uploads, config.login_token_ttl_days());

@@ -47,6 +47,9 @@ import io.artifactkeeper.core.CorePlatform;
 import io.artifactkeeper.core.api.IdentityApi;
 import io.artifactkeeper.core.api.RepositoryApi;
 import io.artifactkeeper.core.repo.FormatRegistry;
+import io.artifactkeeper.core.security.ClientAddress;
+import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.security.LoginThrottle;
 import io.artifactkeeper.core.security.Principal;
 import io.artifactkeeper.core.store.RepositoryRecord;
 import io.artifactkeeper.db.Database;
@@ -213,8 +216,12 @@ public final class Dispatcher extends HttpServlet {
         String route = routeClass(raw);
         String logged = forLog(raw, req.getQueryString());
         try {
+            ClientAddress.set(clientIp(req));
             handle(ex, raw, route);
         } catch (FormatException e) {
+            if (e instanceof IdentityService.ThrottledException t) {
+                resp.setHeader("Retry-After", String.valueOf(t.retryAfterSeconds()));
+            }
             sendError(ex, route, e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
             if (DatabaseUnavailableException.isUnavailable(e)) {
@@ -237,6 +244,7 @@ public final class Dispatcher extends HttpServlet {
                 sendError(ex, route, 500, "INTERNAL_ERROR", "internal error (request id " + ex.requestId() + ")");
             }
         } finally {
+            ClientAddress.clear();
             long nanos = System.nanoTime() - t0;
             metrics.end(route, req.getMethod(), resp.getStatus(), nanos);
             if (!route.equals("health")) {
@@ -265,6 +273,11 @@ public final class Dispatcher extends HttpServlet {
             resp.setHeader("Connection", "close");
             throw ApiException.unavailable("server is stopping");
         }
+        String qs = req.getQueryString();
+        if (qs != null && (qs.contains("%00") || qs.indexOf('\0') >= 0)) {
+            // no parameter of any route may hold a NUL (PostgreSQL refuses it in text: a 500 otherwise)
+            throw ApiException.badRequest("the query contains a NUL byte");
+        }
         if (raw.equals("/metrics")) {
             metrics(ex);
             return;
@@ -285,7 +298,15 @@ public final class Dispatcher extends HttpServlet {
         if (config.demo_mode() && write && !route.equals("auth")) {
             throw new ApiException(403, "DEMO_MODE", "this instance is in demo mode: writes are disabled");
         }
+        if (write) {
+            refuseCrossSite(ex);
+        }
         authenticate(ex, c);
+        Principal who = ex.principal().orElse(null);
+        if (who != null && who.mustChangePassword() && !mayActBeforePasswordChange(method, raw, who)) {
+            throw new ApiException(403, "PASSWORD_CHANGE_REQUIRED", "the password of " + who.username()
+                    + " must be changed first: POST /api/v1/users/" + who.userId() + "/password");
+        }
         if (raw.startsWith("/api/v1/") || raw.equals("/api/v1")) {
             Router.Outcome o = r.dispatch(ex, raw);
             if (o == Router.Outcome.NOT_FOUND && extensionRoute(ex, raw)) {
@@ -300,6 +321,35 @@ public final class Dispatcher extends HttpServlet {
             return;
         }
         formatRoute(ex, c, raw);
+    }
+
+    /** Until a required password change, a user may log in and out, see who they are and change it. */
+    static boolean mayActBeforePasswordChange(String method, String raw, Principal p) {
+        if (raw.equals("/api/v1/auth/login") || raw.equals("/api/v1/auth/refresh") || raw.equals("/api/v1/auth/logout")
+                || raw.equals("/api/v1/auth/me")) {
+            return true;
+        }
+        return method.equals("POST") && raw.equals("/api/v1/users/" + p.userId() + "/password");
+    }
+
+    /**
+     * A browser sends Origin with every cross-site write, including the ones a page can make without
+     * a CORS preflight (form posts, text/plain bodies), and cached Basic credentials go with them.
+     * Writes from another site are refused unless that origin is listed by name in cors_origins
+     * ("*" allows cross-site reads, not writes). Clients that are not browsers send no Origin.
+     */
+    private void refuseCrossSite(Exchange ex) {
+        String origin = ex.request().getHeader("Origin");
+        if (origin == null) {
+            return;
+        }
+        String own = ex.request().getScheme() + "://" + ex.request().getHeader("Host");
+        if (origin.equalsIgnoreCase(ex.serverUrl()) || origin.equalsIgnoreCase(own)
+                || List.of(config.cors_origins()).contains(origin)) {
+            return;
+        }
+        throw new ApiException(403, "CROSS_SITE_REQUEST", "writes from " + origin + " are not allowed; "
+                + "list the origin in cors_origins of " + PID + " to allow it");
     }
 
     /** Routes contributed by other bundles under /api/v1/{prefix} (core routes win). */
@@ -426,6 +476,12 @@ public final class Dispatcher extends HttpServlet {
             access = handler.requiredAccess(freq);
         }
         if (!c.access().allowed(principal, repo, access)) {
+            if (principal != null && !c.access().visible(principal, repo)) {
+                // a signed-in caller with no rights on it learns no more than about a missing repository;
+                // anonymous callers get 401, since package clients send credentials only when challenged
+                renderFormatError(ex, handler, freq, 404, "NOT_FOUND", "not found: " + raw);
+                return;
+            }
             denied(ex, handler, freq, principal, access, repo.key());
             return;
         }
@@ -714,13 +770,19 @@ public final class Dispatcher extends HttpServlet {
 
     private void metrics(Exchange ex) throws IOException {
         Map<String, Number> gauges = new LinkedHashMap<>();
+        Map<String, Number> counters = new LinkedHashMap<>();
         gauges.put("ak_formats_active", formats.all().size());
         gauges.put("ak_jvm_heap_used_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
         CorePlatform c = core;
         if (c != null) {
             gauges.put("ak_proxy_upstream_requests_total", c.proxy().upstreamRequests());
+            LoginThrottle t = c.identity().throttle();
+            gauges.put("ak_auth_locked_users", t.lockedUsers());
+            counters.put("ak_auth_password_failures_total", t.failuresTotal());
+            counters.put("ak_auth_lockouts_total", t.lockoutsTotal());
+            counters.put("ak_auth_throttled_total", t.refusedTotal());
         }
-        byte[] body = metrics.render(gauges).getBytes(StandardCharsets.UTF_8);
+        byte[] body = metrics.render(gauges, counters).getBytes(StandardCharsets.UTF_8);
         HttpServletResponse resp = ex.response();
         resp.setStatus(200);
         resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
@@ -740,7 +802,13 @@ public final class Dispatcher extends HttpServlet {
         if (!allowed.contains("*") && !allowed.contains(origin)) {
             return false;
         }
-        resp.setHeader("Access-Control-Allow-Origin", allowed.contains("*") ? "*" : origin);
+        // a listed origin may send credentials; the "*" wildcard never (browsers then send none)
+        if (allowed.contains(origin)) {
+            resp.setHeader("Access-Control-Allow-Origin", origin);
+            resp.setHeader("Access-Control-Allow-Credentials", "true");
+        } else {
+            resp.setHeader("Access-Control-Allow-Origin", "*");
+        }
         resp.setHeader("Vary", "Origin");
         resp.setHeader("Access-Control-Expose-Headers", "ETag, Location, X-Request-Id, Docker-Content-Digest, Link");
         if ("OPTIONS".equalsIgnoreCase(req.getMethod()) && req.getHeader("Access-Control-Request-Method") != null) {

@@ -312,7 +312,10 @@ public final class RepositoryEngine {
             }
             List<RepositoryContext> out = new ArrayList<>();
             for (RepositoryStore.Member m : store().members(repo.id())) {
-                out.add(new Context(m.repository(), handler, serverUrl, mount, callerId, mayRead, depth + 1));
+                // the caller's own read permission on each member: a virtual must not widen access
+                if (mayRead.test(m.repository())) {
+                    out.add(new Context(m.repository(), handler, serverUrl, mount, callerId, mayRead, depth + 1));
+                }
             }
             return out;
         }
