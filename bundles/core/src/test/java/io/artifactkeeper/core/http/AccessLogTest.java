@@ -8,20 +8,20 @@ class AccessLogTest {
 
     @Test
     void tokensInPathsAreRedacted() {
-        assertThat(Dispatcher.forLog("/npm/r/-/user/token/akt_abcdef0123456789", null))
+        assertThat(AccessLog.forLog("/npm/r/-/user/token/akt_abcdef0123456789", null))
                 .isEqualTo("/npm/r/-/user/token/[redacted]");
-        assertThat(Dispatcher.forLog("/npm/r/-/user/token/akt_abc/extra", null)).isEqualTo("/npm/r/-/user/token/[redacted]/extra");
-        assertThat(Dispatcher.forLog("/general/r/a/b.txt", null)).isEqualTo("/general/r/a/b.txt");
+        assertThat(AccessLog.forLog("/npm/r/-/user/token/akt_abc/extra", null)).isEqualTo("/npm/r/-/user/token/[redacted]/extra");
+        assertThat(AccessLog.forLog("/general/r/a/b.txt", null)).isEqualTo("/general/r/a/b.txt");
     }
 
     @Test
     void credentialsInQueriesAreRedacted() {
-        assertThat(Dispatcher.forLog("/x", "token=abc&q=npm")).isEqualTo("/x?token=[redacted]&q=npm");
-        assertThat(Dispatcher.forLog("/x", "q=1&access_token=abc&refresh_token=def")).isEqualTo(
+        assertThat(AccessLog.forLog("/x", "token=abc&q=npm")).isEqualTo("/x?token=[redacted]&q=npm");
+        assertThat(AccessLog.forLog("/x", "q=1&access_token=abc&refresh_token=def")).isEqualTo(
                 "/x?q=1&access_token=[redacted]&refresh_token=[redacted]");
-        assertThat(Dispatcher.forLog("/x", "password=p&api_key=k&X-Amz-Signature=s")).isEqualTo(
+        assertThat(AccessLog.forLog("/x", "password=p&api_key=k&X-Amz-Signature=s")).isEqualTo(
                 "/x?password=[redacted]&api_key=[redacted]&X-Amz-Signature=[redacted]");
-        assertThat(Dispatcher.forLog("/x", "page=2&per_page=10")).isEqualTo("/x?page=2&per_page=10");
-        assertThat(Dispatcher.forLog("/x", "")).isEqualTo("/x");
+        assertThat(AccessLog.forLog("/x", "page=2&per_page=10")).isEqualTo("/x?page=2&per_page=10");
+        assertThat(AccessLog.forLog("/x", "")).isEqualTo("/x");
     }
 }
