@@ -96,7 +96,7 @@ public final class NpmFormat implements FormatHandler {
             case "ping" -> json(200, NpmPackument.JSON.createObjectNode());
             case "whoami" -> whoami(req);
             case "login", "login-rev" -> login(req, repo, r.param("user"));
-            case "logout" -> ok(200);
+            case "logout" -> logout(req, repo, r.param("token"));
             case "audit" -> audit(req, repo, req.path());
             case "search" -> search(req, repo);
             case "dist-tags" -> json(200, NpmResolver.packument(repo, name(r)).map(NpmPackument::distTags)
@@ -218,6 +218,18 @@ public final class NpmFormat implements FormatHandler {
         o.put("id", "org.couchdb.user:" + name);
         o.put("token", token.get());
         return json(201, o);
+    }
+
+    /** npm logout: the caller's own token is revoked; nobody else's. */
+    private FormatResponse logout(FormatRequest req, RepositoryContext repo, String token) throws IOException {
+        if (req.caller().isAnonymous()) {
+            return renderError(401, "UNAUTHORIZED", "log in to log out").header("WWW-Authenticate",
+                    "Basic realm=\"Artifact Keeper\"");
+        }
+        if (!repo.revokeOwnApiToken(token)) {
+            return renderError(403, "FORBIDDEN", "not a token of " + req.caller().username());
+        }
+        return ok(200);
     }
 
     /** Audits go to the upstream of a remote (or of a virtual's first remote member); others know no advisory. */

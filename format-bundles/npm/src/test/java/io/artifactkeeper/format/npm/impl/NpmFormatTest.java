@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.artifactkeeper.api.format.Caller;
 import io.artifactkeeper.tck.format.FormatHarness;
 import io.artifactkeeper.tck.format.FormatHarness.Response;
 import io.artifactkeeper.tck.format.MemoryWorld;
@@ -77,13 +78,20 @@ class NpmFormatTest {
             assertThat(json(login).get("token").asText()).isNotBlank();
             assertThat(h.request("PUT", repo, "-/user/org.couchdb.user:bob").body("{\"name\":\"bob\",\"password\":\"x\"}")
                     .send().status()).isEqualTo(401);
-            assertThat(h.request("DELETE", repo, "-/user/token/abc").send().status()).isEqualTo(200);
+            // logout reaches npm's handler on every type: anonymous is asked to log in; a token that is not
+            // the caller's own is refused (the kit's repositories know no token to revoke)
+            assertThat(h.request("DELETE", repo, "-/user/token/abc").caller(Caller.anonymous()).send().status())
+                    .isEqualTo(401);
+            assertThat(h.request("DELETE", repo, "-/user/token/abc").send().status()).isEqualTo(403);
             assertThat(h.get(repo, "-/ping").status()).isEqualTo(200);
         }
         // an audit through the virtual goes to its remote member's upstream
         Response audit = h.request("POST", "group", "-/npm/v1/security/advisories/bulk").body("{}").send();
         assertThat(audit.status()).as("%s", audit).isEqualTo(200);
         assertThat(up.requests()).contains("POST https://registry.up.test/-/npm/v1/security/advisories/bulk");
+        // only npm's audit endpoints are forwarded
+        assertThat(h.request("POST", "group", "-/npm/v1/security/admin/reset").body("{}").send().status()).isEqualTo(404);
+        assertThat(up.requests()).noneMatch(r -> r.contains("admin/reset"));
         // a hosted repository knows no advisory
         assertThat(json(h.request("POST", "hosted", "-/npm/v1/security/audits/quick").body("{}").send())
                 .at("/metadata/vulnerabilities/high").asInt()).isZero();

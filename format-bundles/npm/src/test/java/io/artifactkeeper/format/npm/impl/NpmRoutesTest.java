@@ -57,6 +57,8 @@ class NpmRoutesTest {
         assertThat(match("DELETE", "-/user/token/abc").params()).containsEntry("token", "abc");
         assertThat(route("POST", "-/npm/v1/security/advisories/bulk")).isEqualTo("audit");
         assertThat(match("POST", "-/npm/v1/security/audits/quick").params()).containsEntry("endpoint", "audits/quick");
+        assertThat(TABLE.match("POST", "-/npm/v1/security/admin/reset")).isInstanceOf(RouteTable.NoRoute.class);
+        assertThat(TABLE.match("POST", "-/npm/v1/security/audits/quick/more")).isInstanceOf(RouteTable.NoRoute.class);
         assertThat(route("GET", "-/v1/search")).isEqualTo("search");
         assertThat(match("GET", "-/package/@s/p/dist-tags").params()).containsEntry("name", "@s/p");
         assertThat(route("PUT", "-/package/@s/p/dist-tags")).isEqualTo("dist-tags-write");
