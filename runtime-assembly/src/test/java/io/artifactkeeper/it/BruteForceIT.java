@@ -55,7 +55,8 @@ class BruteForceIT {
 
     @BeforeEach
     void liftLockouts() throws Exception {
-        assertThat(ak.send("DELETE", "/api/v1/admin/lockouts", adminToken, null, null).statusCode()).isEqualTo(200);
+        // 404 on a server that has no lockouts (the old one): nothing to lift, the tests then show what fails
+        assertThat(ak.send("DELETE", "/api/v1/admin/lockouts", adminToken, null, null).statusCode()).isIn(200, 404);
     }
 
     static String user(String name) throws Exception {
