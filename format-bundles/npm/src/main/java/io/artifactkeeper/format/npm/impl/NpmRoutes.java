@@ -29,9 +29,8 @@ final class NpmRoutes {
                 Route.of("logout", "DELETE", "-/user/token/{token}", Access.NONE),
                 // audits are reads even when POSTed; a remote forwards them (with its credentials), nothing
                 // is stored; only npm's audit endpoints: no other path under -/npm/v1/security/ is forwarded
-                // declared reason: the next line declares the route flag, it tests no repository type
                 Route.of("audit", "POST", "-/npm/v1/security/{endpoint:advisories/bulk|audits/quick|audits}",
-                        Access.READ).anyRepositoryType(),
+                        Access.READ).anyRepositoryType(), // declared reason: a route flag, not a type test
                 Route.read("search", "-/v1/search"),
                 Route.read("dist-tags", "-/package/" + pkg + "/dist-tags").metadata(),
                 Route.of("dist-tags-write", "PUT POST", "-/package/" + pkg + "/dist-tags", Access.WRITE),
