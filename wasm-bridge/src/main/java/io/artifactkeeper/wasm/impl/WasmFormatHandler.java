@@ -106,7 +106,7 @@ final class WasmFormatHandler implements FormatHandler {
      * <ul>
      * <li>With handle-request: the plugin answers every other path and method itself: GET, HEAD and
      * OPTIONS need read access; POST and PATCH write access, as before routes were data. Those are
-     * allowed on every repository type ({@link Route#anyRepositoryType()}): handle-request gets the
+     * allowed on remote and virtual repositories too: handle-request gets the
      * repository's records and answers bytes, it has no way to store anything, so what the core's
      * refusal protects (a remote's cache, a virtual's members) cannot be touched, and a protocol call
      * such as a search POST is as valid on a remote or virtual repository as on a hosted one.</li>
@@ -123,7 +123,8 @@ final class WasmFormatHandler implements FormatHandler {
         if (requestHandler) {
             // {path:.*}: the root and trailing slashes too (PEP 503 pages end with one)
             r.add(Route.of("request", "GET HEAD OPTIONS", "{path:.*}", Access.READ).metadata());
-            r.add(Route.of("request-call", "POST PATCH", "{path:.*}", Access.WRITE).anyRepositoryType());
+            Route call = Route.of("request-call", "POST PATCH", "{path:.*}", Access.WRITE);
+            r.add(call.anyRepositoryType()); // declared reason: handle-request stores nothing, it answers bytes
             return List.copyOf(r);
         }
         r.add(Route.read("index", "").metadata());

@@ -18,7 +18,27 @@ import io.artifactkeeper.wasm.impl.engine.WasmEngine;
  * format key checked; and {@link WasmFormatHandler}s over them, for in-process format tests.
  */
 final class TestPlugins implements AutoCloseable {
+    private static TestPlugins shared;
+    private static final java.util.Map<String, LoadedPlugin> LOADED = new java.util.HashMap<>();
     private final WasmEngine engine = WasmEngine.start();
+
+    /**
+     * {@code name} loaded once per test JVM on one shared engine (engine start and first instances
+     * cost seconds; the plugins are stateless between calls). Closed when the JVM exits.
+     */
+    static synchronized LoadedPlugin shared(String name) throws Exception {
+        if (shared == null) {
+            TestPlugins t = new TestPlugins();
+            Runtime.getRuntime().addShutdownHook(new Thread(t::close));
+            shared = t;
+        }
+        LoadedPlugin p = LOADED.get(name);
+        if (p == null) {
+            p = shared.load(name);
+            LOADED.put(name, p);
+        }
+        return p;
+    }
 
     static Path dir(String name) {
         Path p = Path.of(System.getProperty("ak.wasm.plugins", "target/plugins"), name);

@@ -6,8 +6,6 @@ import java.util.zip.GZIPOutputStream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,29 +21,15 @@ import io.artifactkeeper.tck.format.FormatHarness.Response;
  * fetches from its upstream, and that a virtual generates over its members' merged records).
  */
 class WasmPluginConformanceTest extends FormatConformance {
-    static TestPlugins plugins;
-    static LoadedPlugin unitypkg;
     static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void load() throws Exception {
-        plugins = new TestPlugins();
-        unitypkg = plugins.load("unitypkg");
-    }
-
-    @AfterAll
-    static void unload() {
-        if (unitypkg != null) {
-            unitypkg.runtime.close();
-        }
-        if (plugins != null) {
-            plugins.close();
-        }
-    }
 
     @Override
     protected FormatHandler createHandler() {
-        return new WasmFormatHandler(unitypkg);
+        try {
+            return new WasmFormatHandler(TestPlugins.shared("unitypkg"));
+        } catch (Exception e) {
+            throw new IllegalStateException("the unitypkg example plugin does not load", e);
+        }
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,28 +27,14 @@ import io.artifactkeeper.tck.format.ScriptedUpstream;
  * virtual repositories, and the routes of both kinds of plugin. On the real engine, in process.
  */
 class WasmPluginRepositoriesTest {
-    static TestPlugins plugins;
     static LoadedPlugin unitypkg;
     static LoadedPlugin wheelhouse;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void load() throws Exception {
-        plugins = new TestPlugins();
-        unitypkg = plugins.load("unitypkg");
-        wheelhouse = plugins.load("wheelhouse");
-    }
-
-    @AfterAll
-    static void unload() {
-        for (LoadedPlugin p : new LoadedPlugin[] {unitypkg, wheelhouse}) {
-            if (p != null) {
-                p.runtime.close();
-            }
-        }
-        if (plugins != null) {
-            plugins.close();
-        }
+        unitypkg = TestPlugins.shared("unitypkg");
+        wheelhouse = TestPlugins.shared("wheelhouse");
     }
 
     static List<String> packages(Response index) throws Exception {
@@ -68,9 +53,12 @@ class WasmPluginRepositoriesTest {
         }
     }
 
+    /** A remote "proxy" of an upstream "origin" that holds alpha 1.0.0 and beta 2.0.0. */
     static Worlds worlds(LoadedPlugin p) throws Exception {
         MemoryWorld there = new MemoryWorld(new WasmFormatHandler(p), "http://upstream.test");
         there.local("origin");
+        publish(there, "origin", "a/alpha-1.0.0.unitypackage");
+        publish(there, "origin", "b/beta-2.0.0.unitypackage");
         MemoryWorld here = new MemoryWorld(new WasmFormatHandler(p), "http://here.test");
         ScriptedUpstream up = new ScriptedUpstream(URI.create(there.baseUrl("origin")), there.harness().asUpstream());
         here.remote("proxy", up);
@@ -85,8 +73,6 @@ class WasmPluginRepositoriesTest {
     @Test
     void aRemoteServesItsUpstreamsIndexAsItIsAndAVirtualOfItAlone() throws Exception {
         Worlds w = worlds(unitypkg);
-        publish(w.there(), "origin", "a/alpha-1.0.0.unitypackage");
-        publish(w.there(), "origin", "b/beta-2.0.0.unitypackage");
         w.here().local("empty");
         w.here().virtual("group", "empty", "proxy");
         byte[] upstreamIndex = w.there().harness().get("origin", "index.json").body();
@@ -103,8 +89,6 @@ class WasmPluginRepositoriesTest {
     @Test
     void aVirtualOverSeveralMembersGeneratesOverTheirMergedRecords() throws Exception {
         Worlds w = worlds(unitypkg);
-        publish(w.there(), "origin", "a/alpha-1.0.0.unitypackage");
-        publish(w.there(), "origin", "b/beta-2.0.0.unitypackage");
         w.here().local("hosted");
         publish(w.here(), "hosted", "c/gamma-3.0.0.unitypackage");
         publish(w.here(), "hosted", "a/alpha-1.0.0.unitypackage"); // the same path as upstream: first member wins
