@@ -1,10 +1,18 @@
 package io.artifactkeeper.wasm.impl;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +79,7 @@ final class WasmFormatHandler implements FormatHandler {
     private final boolean requestHandler;
     private final List<Route> routes;
     private final ProxyPolicy proxyPolicy;
+    private final DocumentCache documents = new DocumentCache();
 
     WasmFormatHandler(LoadedPlugin plugin) {
         this.plugin = plugin;
@@ -302,7 +311,7 @@ final class WasmFormatHandler implements FormatHandler {
 
     /** {@code GET /}: the index file, when generate-index writes one (or one of them is index.json). */
     private FormatResponse index(RepositoryContext repository) throws IOException {
-        List<GeneratedFile> files = generate(merged(leaves(repository, null)));
+        List<GeneratedFile> files = generate(repository, merged(leaves(repository, null)));
         String name = files.size() == 1 ? files.get(0).name() : DEFAULT_INDEX;
         return file(repository, name);
     }
@@ -318,7 +327,7 @@ final class WasmFormatHandler implements FormatHandler {
         if (leaves.size() == 1 && leaves.get(0).file() != null) {
             return FormatResponse.asset(leaves.get(0).file());
         }
-        for (GeneratedFile f : generate(merged(leaves))) {
+        for (GeneratedFile f : generate(repository, merged(leaves))) {
             if (f.name().equals(path)) {
                 return FormatResponse.ok(contentType(f.name()), f.bytes()).validators(DocumentCache.etag(f.bytes()), null);
             }
@@ -334,8 +343,17 @@ final class WasmFormatHandler implements FormatHandler {
     record GeneratedFile(String name, byte[] bytes) {
     }
 
-    /** generate-index over {@code records}; none when the plugin has no index. */
-    private List<GeneratedFile> generate(List<StoredAsset> records) {
+    /**
+     * generate-index over {@code records} of {@code repository}; none when the plugin has no index.
+     * Kept until the records or the plugin's module change: generate-index is a function of its input
+     * (the plugin has no files, network or environment), so an unchanged repository costs no call.
+     */
+    private List<GeneratedFile> generate(RepositoryContext repository, List<StoredAsset> records) throws IOException {
+        return unpack(documents.get(repository.key() + "\0generate-index", stamp(records),
+                () -> pack(generateNow(records))).bytes());
+    }
+
+    private List<GeneratedFile> generateNow(List<StoredAsset> records) {
         Outcome r = (Outcome) call(FormatWorld.GENERATE_INDEX, List.of(metadata(records)));
         if (!r.ok()) {
             throw new FormatException(500, "PLUGIN_ERROR", "plugin " + plugin.record.name() + " could not build its index: "
@@ -347,6 +365,48 @@ final class WasmFormatHandler implements FormatHandler {
                 List<?> t = (List<?>) f;
                 out.add(new GeneratedFile(PluginPackage.trimSlashes((String) t.get(0)), (byte[]) t.get(1)));
             }
+        }
+        return out;
+    }
+
+    /** What generate-index sees of {@code records}, and which module sees it. */
+    private String stamp(List<StoredAsset> records) {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        d.update(String.valueOf(plugin.record.wasmSha256()).getBytes(StandardCharsets.UTF_8));
+        for (StoredAsset a : records) {
+            d.update(('\n' + a.path() + '\0' + a.version() + '\0' + a.contentType() + '\0' + a.size() + '\0' + a.sha256())
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    /** The files of one generate-index answer as one cached document: count, then (name, bytes) each length-prefixed. */
+    static byte[] pack(List<GeneratedFile> files) throws IOException {
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bo);
+        out.writeInt(files.size());
+        for (GeneratedFile f : files) {
+            byte[] name = f.name().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(name.length);
+            out.write(name);
+            out.writeInt(f.bytes().length);
+            out.write(f.bytes());
+        }
+        return bo.toByteArray();
+    }
+
+    static List<GeneratedFile> unpack(byte[] packed) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(packed));
+        int n = in.readInt();
+        List<GeneratedFile> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+            out.add(new GeneratedFile(name, in.readNBytes(in.readInt())));
         }
         return out;
     }

@@ -103,6 +103,23 @@ class WasmPluginRepositoriesTest {
     }
 
     @Test
+    void anUnchangedRepositorysIndexCostsNoPluginCall() throws Exception {
+        MemoryWorld w = new MemoryWorld(new WasmFormatHandler(unitypkg), "http://here.test");
+        w.local("hosted");
+        publish(w, "hosted", "a/alpha-1.0.0.unitypackage");
+        FormatHarness h = w.harness();
+        Response first = h.get("hosted", "index.json");
+        long calls = unitypkg.stats.calls.get();
+        Response again = h.get("hosted", "index.json");
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(h.get("hosted", "").body()).isEqualTo(first.body());
+        assertThat(unitypkg.stats.calls.get()).as("generate-index calls for an unchanged repository").isEqualTo(calls);
+        publish(w, "hosted", "a/alpha-1.1.0.unitypackage");
+        assertThat(packages(h.get("hosted", "index.json"))).contains("alpha@1.0.0", "alpha@1.1.0");
+        assertThat(unitypkg.stats.calls.get()).isGreaterThan(calls);
+    }
+
+    @Test
     void artifactsAreContentAndEverythingElseMetadata() {
         WasmFormatHandler h = new WasmFormatHandler(unitypkg);
         assertThat(h.proxyPolicy().kindOf("tools/x-1.0.unitypackage")).isEqualTo(AssetKind.CONTENT);
