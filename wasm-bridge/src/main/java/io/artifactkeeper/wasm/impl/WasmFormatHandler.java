@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,7 @@ import io.artifactkeeper.wasm.impl.engine.PluginRuntime;
 final class WasmFormatHandler implements FormatHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WasmFormatHandler.class);
     static final String MOUNT = "ext";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The root's index when generate-index writes several files. */
     static final String DEFAULT_INDEX = "index.json";
 
@@ -246,8 +249,7 @@ final class WasmFormatHandler implements FormatHandler {
         return switch (m.name()) {
             case "upload" -> {
                 StoredAsset a = repository.put(m.param("path"), request.body(), PutOptions.defaults());
-                yield FormatResponse.json(201, "{\"path\":\"" + a.path().replace("\"", "\\\"") + "\",\"sha256\":\""
-                        + a.sha256() + "\"}");
+                yield FormatResponse.json(201, JSON.writeValueAsString(new Uploaded(a.path(), a.sha256())));
             }
             case "delete" -> {
                 if (!repository.delete(m.param("path"))) {
@@ -262,6 +264,10 @@ final class WasmFormatHandler implements FormatHandler {
             case "file" -> file(repository, m.param("path"));
             default -> throw new IllegalStateException("route " + m.name() + " has no handler");
         };
+    }
+
+    /** The answer to an upload. */
+    record Uploaded(String path, String sha256) {
     }
 
     /** What one leaf of a repository holds for a request: its artifacts' records, and its file at the path. */

@@ -169,6 +169,10 @@ class WasmPluginRepositoriesTest {
                 .status()).isEqualTo(400);
         Response stored = h.request("PUT", "one", "demo_pkg-3.0.0-py3-none-any.whl").body(new byte[] {'P', 'K', 3, 4}).send();
         assertThat(stored.status()).as("%s", stored).isEqualTo(201);
+        JsonNode uploaded = JSON.readTree(stored.body());
+        assertThat(uploaded.path("path").asText()).isEqualTo("demo_pkg-3.0.0-py3-none-any.whl");
+        assertThat(uploaded.path("sha256").asText())
+                .isEqualTo(w.repository("one").contents().get("demo_pkg-3.0.0-py3-none-any.whl").sha256());
         Response refused = h.request("PUT", "one", "notes.txt").body("x").send();
         assertThat(refused.status()).as("the plugin's validate refuses it: %s", refused).isEqualTo(400);
         assertThat(refused.text()).contains("not a Python distribution");
