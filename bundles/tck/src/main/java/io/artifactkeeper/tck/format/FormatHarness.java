@@ -282,7 +282,8 @@ public final class FormatHarness {
             }
             segs.add(s);
         }
-        return String.join("/", segs);
+        // the core keeps a trailing slash (a PEP 503 page, a directory listing): so does the harness
+        return String.join("/", segs) + (!segs.isEmpty() && decoded.endsWith("/") ? "/" : "");
     }
 
     /** A request as the format sees it. */
