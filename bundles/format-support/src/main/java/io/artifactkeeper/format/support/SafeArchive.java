@@ -223,11 +223,13 @@ public final class SafeArchive {
                 }
                 long budget = Math.min(limits.maxEntryBytes(), limits.maxTotalBytes() - total);
                 Counting content;
+                // Commons Compress does not check an entry's CRC-32: counted here as the bytes pass
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 try {
                     if (!zip.canReadEntryData(e)) {
                         throw new ArchiveException("entry " + printable(name) + " uses an unsupported compression");
                     }
-                    content = new Counting(zip.getInputStream(e), budget,
+                    content = new Counting(new java.util.zip.CheckedInputStream(zip.getInputStream(e), crc), budget,
                             new RatioCheck(Math.max(1, e.getCompressedSize()), limits.maxRatio()));
                 } catch (ArchiveException ae) {
                     throw ae;
@@ -259,6 +261,10 @@ public final class SafeArchive {
                 if (declared >= 0 && content.count != declared) {
                     throw new ArchiveException("entry " + printable(name) + " holds " + content.count
                             + " bytes where the directory says " + declared);
+                }
+                if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
+                    throw new ArchiveException("damaged entry " + printable(name) + " (its CRC-32 is not the one the "
+                            + "directory says)");
                 }
                 total += content.count;
             }

@@ -161,4 +161,27 @@ class SafeArchiveTest {
         }
         return bo.toByteArray();
     }
+
+    /** A flipped CRC-32 (in the directory and the local header) is damage, not content. */
+    @Test
+    void refusesAZipEntryWhoseCrcIsWrong() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("pkg/a.txt"));
+            z.write("hello hello hello".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        byte[] ok = out.toByteArray();
+        SafeArchive.zip(new SeekableInMemoryByteChannel(ok), Limits.defaults(), (e, in) -> true);
+        byte[] bad = ok.clone();
+        bad[14] ^= 0x55;
+        for (int i = 0; i < bad.length - 4; i++) {
+            if (bad[i] == 0x50 && bad[i + 1] == 0x4b && bad[i + 2] == 1 && bad[i + 3] == 2) {
+                bad[i + 16] ^= 0x55;
+                break;
+            }
+        }
+        assertThatThrownBy(() -> SafeArchive.zip(new SeekableInMemoryByteChannel(bad), Limits.defaults(), (e, in) -> true))
+                .isInstanceOf(ArchiveException.class).hasMessageContaining("CRC-32");
+    }
 }
