@@ -92,6 +92,17 @@ class PypiArchiveRulesTest {
     }
 
     @Test
+    void detectsCorruptEntries() throws Exception {
+        byte[] z = PypiTestArchives.wheel("pkg", "1.0", PypiTestArchives.metadata("pkg", "1.0"));
+        // the CRC-32 of METADATA, in its central directory entry (the name follows the 46-byte fixed part)
+        int cd = indexOf(z, new byte[] {0x50, 0x4b, 0x01, 0x02}, 0);
+        int name = indexOf(z, "pkg-1.0.dist-info/METADATA".getBytes(StandardCharsets.US_ASCII), cd);
+        z[name - 46 + 16] ^= 0x55;
+        assertThatThrownBy(() -> wheelMetadata(z, "pkg-1.0-py3-none-any.whl")).isInstanceOf(ArchiveException.class)
+                .hasMessageContaining("CRC");
+    }
+
+    @Test
     void findsPkgInfoAnywhereInATarGz() throws Exception {
         String pkgInfo = PypiTestArchives.metadata("demo", "0.1");
         Map<String, byte[]> m = new LinkedHashMap<>();
