@@ -184,4 +184,34 @@ class SafeArchiveTest {
         assertThatThrownBy(() -> SafeArchive.zip(new SeekableInMemoryByteChannel(bad), Limits.defaults(), (e, in) -> true))
                 .isInstanceOf(ArchiveException.class).hasMessageContaining("CRC-32");
     }
+
+    /**
+     * Found by PypiFuzzTest#sdistZip: an entry naming zstd (93) made Commons Compress reach for a zstd
+     * library the runtime does not have (NoClassDefFoundError, a 500); methods it cannot decode alone
+     * are refused.
+     */
+    @Test
+    void refusesCompressionMethodsItCannotDecodeAlone() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("pkg/a.txt"));
+            z.write("hello".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        for (int method : new int[] {93, 95, 14}) {
+            byte[] b = out.toByteArray().clone();
+            // the method field of the local header (offset 8) and of the central directory entry (offset 10)
+            b[8] = (byte) method;
+            b[9] = 0;
+            for (int i = 0; i < b.length - 4; i++) {
+                if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 1 && b[i + 3] == 2) {
+                    b[i + 10] = (byte) method;
+                    b[i + 11] = 0;
+                    break;
+                }
+            }
+            assertThatThrownBy(() -> SafeArchive.zip(new SeekableInMemoryByteChannel(b), Limits.defaults(), (e, in) -> true))
+                    .as("method %d", method).isInstanceOf(ArchiveException.class).hasMessageContaining("unsupported compression");
+        }
+    }
 }
