@@ -39,6 +39,8 @@ final class PypiSimpleIndex {
     static final String API_VERSION = "1.1";
     /** Largest upstream page read (PyPI's own project list is about 30 MB). */
     static final long MAX_UPSTREAM_PAGE_BYTES = 256L * 1024 * 1024;
+    private static final java.util.regex.Pattern HASH_NAME = java.util.regex.Pattern.compile("[a-z0-9_]{1,32}");
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("[0-9a-f]{1,256}");
     private static final DateTimeFormatter UPLOAD_TIME = DateTimeFormatter
             .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -117,7 +119,7 @@ final class PypiSimpleIndex {
             if (frag != null) {
                 int eq = frag.indexOf('=');
                 if (eq > 0) {
-                    hashes.put(frag.substring(0, eq).toLowerCase(Locale.ROOT), frag.substring(eq + 1).toLowerCase(Locale.ROOT));
+                    putHash(hashes, frag.substring(0, eq), frag.substring(eq + 1));
                 }
             }
             String url = withoutFragment(u);
@@ -133,7 +135,7 @@ final class PypiSimpleIndex {
             if (hasMeta) {
                 int eq = meta.indexOf('=');
                 if (eq > 0) {
-                    metaHashes.put(meta.substring(0, eq).toLowerCase(Locale.ROOT), meta.substring(eq + 1).toLowerCase(Locale.ROOT));
+                    putHash(metaHashes, meta.substring(0, eq), meta.substring(eq + 1));
                 }
             }
             boolean yanked = a.hasAttr("data-yanked");
@@ -268,11 +270,24 @@ final class PypiSimpleIndex {
         if (o != null && o.isObject()) {
             o.properties().forEach(e -> {
                 if (e.getValue().isTextual()) {
-                    out.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText().toLowerCase(Locale.ROOT));
+                    putHash(out, e.getKey(), e.getValue().asText());
                 }
             });
         }
         return out;
+    }
+
+    /**
+     * Keeps a hash an upstream names only when it looks like one (a hashlib name, hex digits): whatever
+     * else an upstream writes there would reach the pages served here (found by PypiFuzzTest#upstreamPage:
+     * a name with '<' made a link that no URI parser reads back).
+     */
+    private static void putHash(Map<String, String> into, String name, String value) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        if (HASH_NAME.matcher(n).matches() && HEX.matcher(v).matches()) {
+            into.putIfAbsent(n, v);
+        }
     }
 
     private static URI resolve(URI base, String href) {
