@@ -165,7 +165,7 @@ class PipelineGuardsIT {
             HttpResponse<String> w = PypiIT.upload(ak, "h-pypi", PypiIT.fields("slip", "1.0", wheel), "slip-1.0-py3-none-any.whl",
                     wheel);
             assertThat(w.statusCode()).as(w.body()).isEqualTo(400);
-            assertThat(w.body()).contains("unsafe path");
+            assertThat(w.body()).contains("unsafe entry name");
 
             // tar slip: an npm tarball with an entry (and a link) outside package/
             for (String[] evil : List.of(new String[] {"../../../tmp/ak-slip.js", null},
