@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,8 @@ import io.artifactkeeper.core.http.AssetWriter;
 import io.artifactkeeper.core.http.Exchange;
 import io.artifactkeeper.core.http.Router;
 import io.artifactkeeper.core.http.SafePath;
+import io.artifactkeeper.core.http.NativeRoutes;
+import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.core.repo.FormatRegistry;
 import io.artifactkeeper.core.security.Principal;
 import io.artifactkeeper.core.store.ArtifactRecord;
@@ -162,6 +165,10 @@ public final class RepositoryApi {
                 m.put("format_key", e.descriptor().key());
                 m.put("aliases", e.descriptor().aliases());
                 m.put("mount", "/" + FormatRegistry.mountPath(e.descriptor()));
+                m.put("mount_aliases", e.descriptor().mountAliases().stream().map(a -> "/" + a).toList());
+                m.put("routes", e.routes().routes().stream().map(rt -> Map.of("name", rt.name(), "methods",
+                        List.copyOf(new java.util.TreeSet<>(rt.methods())), "template", rt.template(), "access",
+                        rt.access().name().toLowerCase(java.util.Locale.ROOT))).toList());
                 m.put("display_name", e.descriptor().displayName());
                 m.put("extensions", e.descriptor().extensions());
                 m.put("is_enabled", true);
@@ -359,6 +366,39 @@ public final class RepositoryApi {
             throw ApiException.badRequest("an artifact path names a file");
         }
         RepositoryContext ctx = context(ex, repo);
+        FormatRegistry.Entry f = entry(repo);
+        Optional<RouteMatch> route = NativeRoutes.route(f, "PUT", path);
+        if (route.isPresent()) {
+            // the same rules as the native route: through it, never around it
+            if (!core.access().allowed(ex.principal().orElse(null), repo, route.get().route().access())) {
+                throw ApiException.forbidden("no " + route.get().route().access().name().toLowerCase(Locale.ROOT)
+                        + " permission on " + repo.key());
+            }
+            if (!route.get().route().allowedOnAnyRepositoryType() && !repo.type().hosted()) {
+                throw repo.type() == RepositoryType.REMOTE
+                        ? new ApiException(405, "METHOD_NOT_ALLOWED", repo.key() + " is a remote repository")
+                        : ApiException.badRequest(repo.key() + " is a virtual repository; write to one of its members");
+            }
+            NativeRoutes.Outcome o = NativeRoutes.dispatch(ex, f, ctx, route.get(), path,
+                    ex.principal().map(Principal::toCaller).orElse(io.artifactkeeper.api.format.Caller.anonymous()));
+            if (!o.ok()) {
+                throw new ApiException(o.status(), o.status() == 409 ? "CONFLICT" : o.status() == 403 ? "FORBIDDEN"
+                        : o.status() == 404 ? "NOT_FOUND" : "REJECTED_BY_FORMAT", o.message().isBlank()
+                                ? "the " + f.descriptor().key() + " format refused the upload (" + o.status() + ")"
+                                : o.message().trim());
+            }
+            Optional<StoredAsset> stored = ctx.peek(path);
+            if (stored.isPresent()) {
+                ex.json(201, assetJson(stored.get(), repo));
+            } else {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("path", path);
+                m.put("repository_key", repo.key());
+                m.put("native_status", o.status());
+                ex.json(201, m);
+            }
+            return;
+        }
         String sha256 = header(ex, "X-Checksum-Sha256");
         String sha1 = header(ex, "X-Checksum-Sha1");
         String md5 = header(ex, "X-Checksum-Md5");
@@ -388,9 +428,13 @@ public final class RepositoryApi {
         return context(ex, repo).get(path).orElseThrow(() -> ApiException.notFound("no artifact " + path + " in " + repo.key()));
     }
 
-    private RepositoryContext context(Exchange ex, RepositoryRecord repo) {
-        FormatRegistry.Entry f = formats.awaitByKey(repo.format(), 60_000, 15_000).orElseThrow(() -> ApiException.unavailable(
+    private FormatRegistry.Entry entry(RepositoryRecord repo) {
+        return formats.awaitByKey(repo.format(), 60_000, 15_000).orElseThrow(() -> ApiException.unavailable(
                 "format '" + repo.format() + "' of repository " + repo.key() + " is not installed"));
+    }
+
+    private RepositoryContext context(Exchange ex, RepositoryRecord repo) {
+        FormatRegistry.Entry f = entry(repo);
         return core.engine().open(repo, f.handler(), ex.serverUrl(), FormatRegistry.mountPath(f.descriptor()),
                 ex.principal().map(Principal::userId).orElse(null));
     }

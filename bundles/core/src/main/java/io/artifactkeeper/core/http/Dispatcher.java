@@ -392,7 +392,7 @@ public final class Dispatcher extends HttpServlet {
         FormatRegistry.Entry f = formats.awaitByKey(repo.format(), FORMAT_RECENT_MS, config.format_update_wait_ms())
                 .orElseThrow(() -> new FormatException(503, "FORMAT_UNAVAILABLE", "format '" + repo.format()
                         + "' of repository " + repo.key() + " is not installed or not active"));
-        if (!FormatRegistry.mountPath(f.descriptor()).equals(mount)) {
+        if (!FormatRegistry.mountPath(f.descriptor()).equals(mount) && !f.descriptor().mountAliases().contains(mount)) {
             throw FormatException.notFound("repository " + repoKey + " is not served under /" + mount);
         }
         FormatHandler handler = f.handler();

@@ -24,8 +24,9 @@ import io.artifactkeeper.api.format.StoredAsset;
 @Component(property = FormatHandler.KEY_PROPERTY + "=generic")
 public final class GenericFormat implements FormatHandler {
 
+    // "/generic/" too: Artifact Keeper's own clients and suites use that spelling
     private static final FormatDescriptor DESCRIPTOR = new FormatDescriptor("generic", List.of("raw"), "general",
-            "Generic", List.of());
+            "Generic", List.of()).withMountAliases("generic");
 
     @Override
     public FormatDescriptor descriptor() {
