@@ -269,7 +269,11 @@ public final class FormatHarness {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(i.atZone(ZoneOffset.UTC));
     }
 
-    /** The core's path rules, enforced here as the core does before a format sees a path. */
+    /**
+     * The core's path rules, enforced here as the core does before a format sees a path; like the core's
+     * ({@code SafePath}), the path keeps a trailing slash ({@code blobs/uploads/}, {@code simple/demo/}), so
+     * a route template written for the kit matches the same requests in the server.
+     */
     static String normalize(String raw) {
         String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         List<String> segs = new ArrayList<>();
@@ -282,7 +286,8 @@ public final class FormatHarness {
             }
             segs.add(s);
         }
-        return String.join("/", segs);
+        String p = String.join("/", segs);
+        return !p.isEmpty() && decoded.endsWith("/") ? p + "/" : p;
     }
 
     /** A request as the format sees it. */
