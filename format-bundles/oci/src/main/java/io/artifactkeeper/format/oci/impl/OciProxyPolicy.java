@@ -37,7 +37,7 @@ final class OciProxyPolicy implements ProxyPolicy {
     @Override
     public AssetKind kindOf(String path) {
         return match(path).map(m -> {
-            if (m.route().name().startsWith(OciRoute.PULL_MANIFEST) && OciDigest.isDigest(OciRoute.of(m).reference())) {
+            if (OciRoute.of(m).is(OciRoute.PULL_MANIFEST) && OciDigest.isDigest(OciRoute.of(m).reference())) {
                 return AssetKind.CONTENT;
             }
             return m.route().assetKind();

@@ -36,13 +36,16 @@ record OciRoute(String op, String name, String reference) {
     static final String PULL_BLOB = "pull-blob";
     static final String DELETE_BLOB = "delete-blob";
     static final String REFERRERS = "referrers";
+    /** Route names are {@code op} or {@code op@variant...}: the same endpoint at another path shape. */
+    static final String VARIANT = "@";
     /** Suffix of the route names of images at the repository's root. */
-    static final String AT_ROOT = "@root";
+    static final String AT_ROOT = VARIANT + "root";
 
     /**
      * In matching order (the old parser's: tags, manifests, upload start, uploads, blobs, referrers), so
-     * that {@code x/blobs/uploads} is an upload start and not the blob "uploads". The normalized path
-     * loses the trailing slash of {@code blobs/uploads/}; both spellings start an upload.
+     * that {@code x/blobs/uploads} is an upload start and not the blob "uploads". Clients send
+     * {@code blobs/uploads/} (the core's path keeps the trailing slash); {@code blobs/uploads} starts an
+     * upload too, as it did.
      */
     static final List<Route> ROUTES = withRootVariants(List.of(
             Route.read(TAGS, "{name+}/tags/list").metadata(),
@@ -50,7 +53,9 @@ record OciRoute(String op, String name, String reference) {
             Route.read(PULL_MANIFEST, "{name+}/manifests/{reference}").metadata(),
             Route.of(PUSH_MANIFEST, "PUT", "{name+}/manifests/{reference}", Access.WRITE),
             Route.of(DELETE_MANIFEST, "DELETE", "{name+}/manifests/{reference}", Access.DELETE),
-            Route.of(START_UPLOAD, "POST", "{name+}/blobs/uploads", Access.WRITE),
+            // the spec's form keeps its trailing slash in the path the core hands over; without it too
+            Route.of(START_UPLOAD, "POST", "{name+}/blobs/uploads/", Access.WRITE),
+            Route.of(START_UPLOAD + VARIANT + "bare", "POST", "{name+}/blobs/uploads", Access.WRITE),
             // reading an upload's status is part of pushing: it needs write access like the rest of it
             Route.of(UPLOAD_STATUS, "GET", "{name+}/blobs/uploads/{uuid}", Access.WRITE),
             Route.of(UPLOAD_CHUNK, "PATCH", "{name+}/blobs/uploads/{uuid}", Access.WRITE),
@@ -81,7 +86,7 @@ record OciRoute(String op, String name, String reference) {
     /** The request's route, as the core matched it. */
     static OciRoute of(RouteMatch m) {
         String n = m.name();
-        String op = n.endsWith(AT_ROOT) ? n.substring(0, n.length() - AT_ROOT.length()) : n;
+        String op = n.contains(VARIANT) ? n.substring(0, n.indexOf(VARIANT)) : n;
         Map<String, String> p = m.params();
         String ref = p.containsKey("reference") ? p.get("reference") : p.containsKey("digest") ? p.get("digest")
                 : p.get("uuid");

@@ -21,7 +21,8 @@ class OciRouteTest {
                 .isEqualTo(new OciRoute(OciRoute.PUSH_MANIFEST, "a/manifests/b", "sha256:ab"));
         assertThat(match("HEAD", "x/blobs/sha256:00")).isEqualTo(new OciRoute(OciRoute.PULL_BLOB, "x", "sha256:00"));
         assertThat(match("DELETE", "x/blobs/sha256:00")).isEqualTo(new OciRoute(OciRoute.DELETE_BLOB, "x", "sha256:00"));
-        // the normalized path has lost the trailing slash of blobs/uploads/
+        // what clients send (the core's path keeps the trailing slash), and without it
+        assertThat(match("POST", "x/y/blobs/uploads/")).isEqualTo(new OciRoute(OciRoute.START_UPLOAD, "x/y", null));
         assertThat(match("POST", "x/y/blobs/uploads")).isEqualTo(new OciRoute(OciRoute.START_UPLOAD, "x/y", null));
         assertThat(match("GET", "x/blobs/uploads/1234")).isEqualTo(new OciRoute(OciRoute.UPLOAD_STATUS, "x", "1234"));
         assertThat(match("PATCH", "x/blobs/uploads/1234")).isEqualTo(new OciRoute(OciRoute.UPLOAD_CHUNK, "x", "1234"));
@@ -34,6 +35,7 @@ class OciRouteTest {
     @Test
     void anImageMayLiveAtTheRepositoryRoot() {
         assertThat(match("GET", "manifests/latest")).isEqualTo(new OciRoute(OciRoute.PULL_MANIFEST, "", "latest"));
+        assertThat(match("POST", "blobs/uploads/")).isEqualTo(new OciRoute(OciRoute.START_UPLOAD, "", null));
         assertThat(match("POST", "blobs/uploads")).isEqualTo(new OciRoute(OciRoute.START_UPLOAD, "", null));
         assertThat(match("GET", "tags/list")).isEqualTo(new OciRoute(OciRoute.TAGS, "", null));
         assertThat(OciRoute.manifestPath("", "latest")).isEqualTo("manifests/latest");
