@@ -343,28 +343,46 @@ public final class HelmFormat implements FormatHandler {
 
     // --- uploads
 
-    private void upload(FormatRequest req, RepositoryContext repo) throws IOException {
-        boolean force = force(req);
+    /** Sees one part of a multipart body. */
+    @FunctionalInterface
+    private interface PartHandler {
+        void accept(MultipartReader.Part part) throws IOException;
+    }
+
+    /** Hands each part of a multipart body to {@code handler}; false when the body is not multipart. */
+    private static boolean eachPart(FormatRequest req, PartHandler handler) throws IOException {
         Optional<String> boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null));
         if (boundary.isEmpty()) {
-            storeChart(repo, req.body(), null, force);
-            return;
+            return false;
         }
         MultipartReader mp = new MultipartReader(req.body(), boundary.get());
-        StoredAsset chart = null;
-        boolean created = false;
-        List<Prov> provs = new ArrayList<>();
         try {
             for (MultipartReader.Part p; (p = mp.next()) != null;) {
+                handler.accept(p);
+            }
+        } catch (MultipartReader.MalformedException e) {
+            throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
+        }
+        return true;
+    }
+
+    /** {@code POST api/charts}: the chart as the body, or as the field "chart" with "prov" fields beside it. */
+    private void upload(FormatRequest req, RepositoryContext repo) throws IOException {
+        boolean force = force(req);
+        StoredAsset[] chart = new StoredAsset[1];
+        boolean[] created = new boolean[1];
+        List<Prov> provs = new ArrayList<>();
+        try {
+            boolean multipart = eachPart(req, p -> {
                 switch (p.name()) {
                     case "chart" -> {
-                        if (chart != null) {
+                        if (chart[0] != null) {
                             throw FormatException.badRequest("one chart per request");
                         }
                         checkUploadName(p.filename(), ".tgz");
                         StoredAsset[] before = new StoredAsset[1];
-                        chart = storeChart(repo, p.body(), null, force, before);
-                        created = before[0] == null;
+                        chart[0] = storeChart(repo, p.body(), null, force, before);
+                        created[0] = before[0] == null;
                     }
                     case "prov" -> {
                         checkUploadName(p.filename(), ".prov");
@@ -374,8 +392,12 @@ public final class HelmFormat implements FormatHandler {
                         // other fields carry nothing we use
                     }
                 }
+            });
+            if (!multipart) {
+                storeChart(repo, req.body(), null, force);
+                return;
             }
-            if (chart == null) {
+            if (chart[0] == null) {
                 throw FormatException.badRequest("no chart: send the .tgz as the body or as the form field \"chart\"");
             }
             for (Prov prov : provs) {
@@ -383,38 +405,28 @@ public final class HelmFormat implements FormatHandler {
             }
         } catch (IOException | RuntimeException e) {
             // all or nothing: a chart stored from this request goes again when the rest of it is refused
-            if (chart != null && created) {
-                repo.delete(chart.path());
+            if (chart[0] != null && created[0]) {
+                repo.delete(chart[0].path());
                 localIndex(repo);
-            }
-            if (e instanceof MultipartReader.MalformedException) {
-                throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
             }
             throw e;
         }
     }
 
+    /** {@code POST api/prov}: the provenance file as the body, or as "prov" fields. */
     private void uploadProv(FormatRequest req, RepositoryContext repo) throws IOException {
         boolean force = force(req);
-        Optional<String> boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null));
-        if (boundary.isEmpty()) {
-            storeProv(repo, req.body(), null, force);
-            return;
-        }
-        MultipartReader mp = new MultipartReader(req.body(), boundary.get());
-        boolean prov = false;
-        try {
-            for (MultipartReader.Part p; (p = mp.next()) != null;) {
-                if (p.name().equals("prov")) {
-                    checkUploadName(p.filename(), ".prov");
-                    storeProv(repo, p.body(), null, force);
-                    prov = true;
-                }
+        boolean[] prov = new boolean[1];
+        boolean multipart = eachPart(req, p -> {
+            if (p.name().equals("prov")) {
+                checkUploadName(p.filename(), ".prov");
+                storeProv(repo, p.body(), null, force);
+                prov[0] = true;
             }
-        } catch (MultipartReader.MalformedException e) {
-            throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
-        }
-        if (!prov) {
+        });
+        if (!multipart) {
+            storeProv(repo, req.body(), null, force);
+        } else if (!prov[0]) {
             throw FormatException.badRequest("no provenance file: send it as the body or as the form field \"prov\"");
         }
     }
