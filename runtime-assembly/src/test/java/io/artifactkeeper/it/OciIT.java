@@ -207,7 +207,7 @@ class OciIT {
         assertThat(run(docker("image", "inspect", "--format", "{{.Id}}", host + "/oci-local/app/docker:3.0")).trim())
                 .isEqualTo(demo.configDigest());
         // docker asked for a token with the Basic credentials of docker login, then used the Bearer
-        assertThat(ak.logText()).containsPattern("GET /v2/token 200 \\d+ms admin");
+        assertThat(ak.logText()).containsPattern("GET /v2/token(\\?\\S*)? 200 \\d+ms admin");
     }
 
     // --- the protocol where clients do not show it
@@ -364,7 +364,8 @@ class OciIT {
                 + "&from=oci-local/raw", bob, null, null);
         assertThat(noMount.statusCode()).isEqualTo(202);
         assertThat(ak.send("HEAD", "/v2/oci-other/bob/blobs/" + digest, bob, null, null).statusCode()).isEqualTo(404);
-        assertThat(ak.send("GET", "/v2/oci-local/raw/blobs/" + digest, bob, null, null).statusCode()).isEqualTo(403);
+        // bob has no rights on oci-local: it answers like a missing repository (no existence oracle)
+        assertThat(ak.send("GET", "/v2/oci-local/raw/blobs/" + digest, bob, null, null).statusCode()).isEqualTo(404);
 
         // two repositories, one stored copy of the bytes
         try (var files = Files.walk(ak.dataDir().resolve("blobs/sha256"))) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 import org.osgi.service.component.annotations.Component;
+import org.owasp.encoder.Encode;
 
 import io.artifactkeeper.api.format.FormatDescriptor;
 import io.artifactkeeper.api.format.FormatException;
@@ -70,7 +71,12 @@ public final class GenericFormat implements FormatHandler {
         }
     }
 
-    /** A plain HTML index of the folder's direct children. */
+    /**
+     * A plain HTML index of the folder's direct children. Names are whatever uploaders chose, so every
+     * link is relative and starts with {@code ./} (a child named {@code javascript:alert(1)} is a
+     * path, never a scheme), each segment is percent-encoded, and all of it goes through OWASP
+     * Encoder for its HTML context.
+     */
     private static FormatResponse listing(RepositoryContext repo, String folder) throws IOException {
         TreeSet<String> children = new TreeSet<>();
         for (StoredAsset a : repo.list(folder)) {
@@ -81,18 +87,22 @@ public final class GenericFormat implements FormatHandler {
         if (children.isEmpty() && !folder.isEmpty()) {
             return FormatResponse.notFound();
         }
-        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><title>Index of /")
-                .append(html(repo.key() + "/" + folder)).append("</title></head><body><h1>Index of /")
-                .append(html(repo.key() + "/" + folder)).append("</h1><ul>\n");
+        String title = Encode.forHtml("Index of /" + repo.key() + "/" + folder);
+        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(title)
+                .append("</title></head><body><h1>").append(title).append("</h1><ul>\n");
         for (String c : children) {
-            sb.append("<li><a href=\"").append(html(c)).append("\">").append(html(c)).append("</a></li>\n");
+            sb.append("<li><a href=\"").append(Encode.forHtmlAttribute(href(c))).append("\">").append(Encode.forHtml(c))
+                    .append("</a></li>\n");
         }
         sb.append("</ul></body></html>\n");
         return FormatResponse.ok("text/html; charset=utf-8", sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    static String html(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    /** A relative link to a child: {@code ./} and the percent-encoded name (a folder keeps its slash). */
+    static String href(String child) {
+        boolean folder = child.endsWith("/");
+        String name = folder ? child.substring(0, child.length() - 1) : child;
+        return "./" + Encode.forUriComponent(name) + (folder ? "/" : "");
     }
 
     static String jsonEscape(String s) {
