@@ -82,6 +82,10 @@ final class HelmYaml {
             throw new YamlException("malformed YAML: " + firstLine(e.getMessage()));
         } catch (IOException e) {
             throw new YamlException("unreadable YAML: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // a mapping that contains itself used as a key ("? &n {a: *n}"): SnakeYAML hashes it while it
+            // builds the document, endlessly; the stack unwinds to here and nothing else holds it
+            throw new YamlException("malformed YAML: a key refers to itself");
         }
     }
 
