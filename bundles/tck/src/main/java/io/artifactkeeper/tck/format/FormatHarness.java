@@ -282,7 +282,9 @@ public final class FormatHarness {
             }
             segs.add(s);
         }
-        return String.join("/", segs);
+        // as the core: a trailing '/' stays (it names a folder: generic and Maven listings)
+        String path = String.join("/", segs);
+        return !segs.isEmpty() && decoded.endsWith("/") ? path + "/" : path;
     }
 
     /** A request as the format sees it. */
