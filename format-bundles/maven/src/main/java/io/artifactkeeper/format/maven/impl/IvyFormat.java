@@ -19,12 +19,10 @@ import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
 import io.artifactkeeper.api.format.ProxyPolicy;
-import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.Route;
 import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.api.format.StoredAsset;
-import io.artifactkeeper.format.maven.impl.MavenMetadata.InvalidMetadataException;
 
 /**
  * Ivy-layout repositories on {@code /ivy/{repo}/} for sbt ({@code Resolver.ivyStylePatterns}) and
@@ -70,14 +68,9 @@ public final class IvyFormat implements FormatHandler {
         return switch (m.name()) {
             case "folder" -> RepositoryFiles.listing(repo, m.param("folder"), paths -> Set.of());
             case "checksum" -> checksum(repo, RepositoryFiles.checksum(m), m.param("file"), req.path());
-            case "file" -> RepositoryFiles.file(repo, req.path());
             case "putChecksum" -> RepositoryFiles.verifyChecksumUpload(repo, RepositoryFiles.checksum(m), req.path(), req.body());
             case "deploy" -> deploy(req, repo, req.path());
-            case "deleteFolder" -> RepositoryFiles.deleteFolder(repo, m.param("folder")).isEmpty() ? FormatResponse.notFound()
-                    : FormatResponse.status(204);
-            case "deleteChecksum" -> RepositoryFiles.deleteChecksum(repo, m.param("file"));
-            case "delete" -> repo.delete(req.path()) ? FormatResponse.status(204) : FormatResponse.notFound();
-            default -> throw new IllegalStateException("unrouted " + m.name());
+            default -> RepositoryFiles.common(m, req, repo);
         };
     }
 
@@ -97,21 +90,8 @@ public final class IvyFormat implements FormatHandler {
 
     private static FormatResponse deploy(FormatRequest req, RepositoryContext repo, String path) throws IOException {
         IvyPath p = IvyPath.parse(path).orElseThrow(() -> FormatException.badRequest(notLayout(path)));
-        PutOptions opts = RepositoryFiles.putOptions(req, RepositoryFiles.overwrite(repo, p.mutable()))
-                .withDescription(description(p));
-        StoredAsset stored;
-        if (p.isIvyDescriptor()) {
-            byte[] xml = RepositoryFiles.readLimited(req.body(), RepositoryFiles.MAX_DESCRIPTOR_BYTES);
-            try {
-                IvyDescriptor.check(xml, p);
-            } catch (InvalidMetadataException e) {
-                throw new InvalidArtifactException("invalid ivy.xml " + path + ": " + e.getMessage());
-            }
-            stored = repo.putBytes(path, xml, opts);
-        } else {
-            stored = repo.put(path, req.body(), opts);
-        }
-        return RepositoryFiles.created(repo, stored.path());
+        return RepositoryFiles.deploy(req, repo, p.mutable(), description(p),
+                p.isIvyDescriptor() ? xml -> IvyDescriptor.check(xml, p) : null);
     }
 
     private static ArtifactDescription description(IvyPath p) {
@@ -119,7 +99,7 @@ public final class IvyFormat implements FormatHandler {
         attrs.put("organisation", p.organisation());
         attrs.put("module", p.module());
         attrs.put("revision", p.revision());
-        attrs.put("type", p.type());
+        attrs.put("type", p.type()); // declared reason: an Ivy artifact's type (its [type]s folder), not a repository type
         attrs.put("extension", p.extension());
         return new ArtifactDescription(p.name(), p.revision(), p.isIvyDescriptor() ? "application/xml" : null, attrs);
     }

@@ -83,16 +83,11 @@ public final class MavenFormat implements FormatHandler {
             case "folder" -> RepositoryFiles.listing(repo, m.param("folder"), paths -> generatedIn(m.param("folder"), paths));
             case "checksum" -> checksum(repo, RepositoryFiles.checksum(m), m.param("file"));
             case "metadata" -> metadata(repo, req.path()).map(Doc::response).orElseGet(FormatResponse::notFound);
-            case "file" -> RepositoryFiles.file(repo, req.path());
             case "putChecksum" -> putChecksum(req, repo, RepositoryFiles.checksum(m), m.param("file"));
             case "putMetadata" -> putMetadata(repo, req.path(),
                     RepositoryFiles.readLimited(req.body(), RepositoryFiles.MAX_DESCRIPTOR_BYTES));
             case "deploy" -> deploy(req, repo, req.path());
-            case "deleteFolder" -> RepositoryFiles.deleteFolder(repo, m.param("folder")).isEmpty() ? FormatResponse.notFound()
-                    : FormatResponse.status(204);
-            case "deleteChecksum" -> RepositoryFiles.deleteChecksum(repo, m.param("file"));
-            case "delete" -> repo.delete(req.path()) ? FormatResponse.status(204) : FormatResponse.notFound();
-            default -> throw new IllegalStateException("unrouted " + m.name());
+            default -> RepositoryFiles.common(m, req, repo);
         };
     }
 
@@ -273,21 +268,7 @@ public final class MavenFormat implements FormatHandler {
 
     private FormatResponse deploy(FormatRequest req, RepositoryContext repo, String path) throws IOException {
         MavenPath p = MavenPath.parse(path).orElseThrow(() -> FormatException.badRequest(notLayout(path)));
-        PutOptions opts = RepositoryFiles.putOptions(req, RepositoryFiles.overwrite(repo, p.snapshot()))
-                .withDescription(description(p));
-        StoredAsset stored;
-        if (p.isPom()) {
-            byte[] pom = RepositoryFiles.readLimited(req.body(), RepositoryFiles.MAX_DESCRIPTOR_BYTES);
-            try {
-                MavenPom.check(pom, p);
-            } catch (InvalidMetadataException e) {
-                throw new InvalidArtifactException("invalid POM " + path + ": " + e.getMessage());
-            }
-            stored = repo.putBytes(path, pom, opts);
-        } else {
-            stored = repo.put(path, req.body(), opts);
-        }
-        return RepositoryFiles.created(repo, stored.path());
+        return RepositoryFiles.deploy(req, repo, p.snapshot(), description(p), p.isPom() ? pom -> MavenPom.check(pom, p) : null);
     }
 
     private FormatResponse putMetadata(RepositoryContext repo, String path, byte[] bytes) throws IOException {

@@ -11,14 +11,17 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.artifactkeeper.api.format.Access;
+import io.artifactkeeper.api.format.ArtifactDescription;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
+import io.artifactkeeper.api.format.InvalidArtifactException;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.Route;
 import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.maven.impl.MavenMetadata.InvalidMetadataException;
 import io.artifactkeeper.format.support.DocumentCache;
 
 /**
@@ -55,6 +58,48 @@ final class RepositoryFiles {
         r.add(Route.of("deleteChecksum", "DELETE", CHECKSUM, Access.DELETE));
         r.add(Route.of("delete", "DELETE", FILE, Access.DELETE));
         return List.copyOf(r);
+    }
+
+    /** The answer to a route both layouts treat alike (reading a file, deletes). */
+    static FormatResponse common(RouteMatch m, FormatRequest req, RepositoryContext repo) throws IOException {
+        return switch (m.name()) {
+            case "file" -> file(repo, req.path());
+            case "deleteFolder" -> deleteFolder(repo, m.param("folder")).isEmpty() ? FormatResponse.notFound()
+                    : FormatResponse.status(204);
+            case "deleteChecksum" -> deleteChecksum(repo, m.param("file"));
+            case "delete" -> repo.delete(req.path()) ? FormatResponse.status(204) : FormatResponse.notFound();
+            default -> throw new IllegalStateException("unrouted " + m.name());
+        };
+    }
+
+    /** Checks a module descriptor (a POM, an ivy.xml) before it is stored. */
+    @FunctionalInterface
+    interface DescriptorCheck {
+        void check(byte[] descriptor) throws InvalidMetadataException;
+    }
+
+    /**
+     * Stores a deployed file: releases immutable unless {@code mutable} or the repository allows
+     * redeploy, the client's checksum headers verified; a descriptor ({@code check} not null) read and
+     * checked first (400 when it is invalid).
+     */
+    static FormatResponse deploy(FormatRequest req, RepositoryContext repo, boolean mutable, ArtifactDescription d,
+            DescriptorCheck check) throws IOException {
+        String path = req.path();
+        PutOptions opts = putOptions(req, overwrite(repo, mutable)).withDescription(d);
+        StoredAsset stored;
+        if (check != null) {
+            byte[] xml = readLimited(req.body(), MAX_DESCRIPTOR_BYTES);
+            try {
+                check.check(xml);
+            } catch (InvalidMetadataException e) {
+                throw new InvalidArtifactException("invalid descriptor " + path + ": " + e.getMessage());
+            }
+            stored = repo.putBytes(path, xml, opts);
+        } else {
+            stored = repo.put(path, req.body(), opts);
+        }
+        return created(repo, stored.path());
     }
 
     /** The checksum a checksum route names. */
