@@ -60,8 +60,9 @@ class IvyIT {
         ok(ak.json("PUT", "/api/v1/repositories/ivy-virtual/members", admin, Map.of("members", List.of(
                 Map.of("member_key", "ivy-local", "priority", 1), Map.of("member_key", "ivy-remote", "priority", 2)))), 200);
         create(Map.of("key", "sbt-maven", "format", "maven", "repo_type", "local"));
-        System.out.println("IvyIT clients: " + ivy(tmp, "-version").output().strip().replace('\n', ' ') + "; sbt "
-                + SBT_LAUNCH);
+        // Debian's Ivy answers -version with "non official version": the jar names it
+        System.out.println("IvyIT clients: Apache Ivy " + IVY_JAR + " (" + ivy(tmp, "-version").output().lines()
+                .filter(l -> l.contains("Ivy")).reduce((a, b) -> b).orElse("?").strip() + "); sbt " + SBT_LAUNCH);
     }
 
     @AfterAll

@@ -79,7 +79,8 @@ class MavenIT {
         deployRepo = tmp.resolve("m2-deploy");
         warmPlugins();
         System.out.println("MavenIT clients: " + run(tmp, env(), 120, cmd("mvn", "-v")).ok().output().lines()
-                .filter(l -> l.startsWith("Apache Maven")).findFirst().orElse("mvn ?"));
+                .filter(l -> l.contains("Apache Maven")).map(l -> l.substring(l.indexOf("Apache Maven"))).findFirst()
+                .orElse("mvn ?"));
     }
 
     @AfterAll
@@ -326,7 +327,7 @@ class MavenIT {
     void gradleResolvesFromUs() throws Exception {
         String gradle = MavenFamilyClients.require("gradle", "gradle");
         System.out.println("MavenIT gradle: " + run(tmp, Map.of("JAVA_HOME", MavenFamilyClients.jdk17()), 120,
-                cmd(gradle, "-v")).output().lines().filter(l -> l.startsWith("Gradle")).findFirst().orElse("gradle ?"));
+                cmd(gradle, "-v")).output().lines().filter(l -> l.startsWith("Gradle ")).findFirst().orElse("gradle ?"));
         Path dir = tmp.resolve("gradle-consumer");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("settings.gradle"), "rootProject.name = 'consumer'\n");
