@@ -98,6 +98,15 @@ public final class Main {
             settings.all().put("data.dir", dataDir.toString());
         }
         Files.createDirectories(dataDir);
+        // database, blobs, secrets and the binaries the server runs live here: the server's user only
+        if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            try {
+                Files.setPosixFilePermissions(dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            } catch (java.io.IOException e) {
+                System.err.println("artifact-keeper: cannot make the data directory " + dataDir + " private (" + e
+                        + "); other local users may read it");
+            }
+        }
 
         FileLock lock = check ? null : lockDataDir(dataDir);
 
@@ -166,6 +175,7 @@ public final class Main {
             lock.release();
             lock.channel().close();
         }
+        Files.deleteIfExists(dataDir.resolve(SECRETS_FILE));
         OUT.println("[launcher] stopped");
         return ev.getType() == FrameworkEvent.ERROR ? 1 : 0;
     }
@@ -205,10 +215,45 @@ public final class Main {
         for (Feature f : features) {
             f.frameworkProperties().forEach((k, v) -> fw.put(k, settings.resolve(v)));
         }
+        Map<String, String> secrets = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : settings.all().entrySet()) {
-            fw.put("ak." + e.getKey(), e.getValue() == null ? "" : e.getValue());
+            String v = e.getValue() == null ? "" : e.getValue();
+            if (Settings.isSecret(e.getKey())) {
+                secrets.put(e.getKey(), v);
+            } else {
+                fw.put("ak." + e.getKey(), v);
+            }
+        }
+        // Framework properties show on the Web Console's status pages: secrets go to bundles through
+        // an owner-only file instead, which the bundles read and the launcher deletes when it stops.
+        if (!check) {
+            fw.put(SECRETS_PROPERTY, writeSecrets(dataDir.resolve(SECRETS_FILE), secrets).toString());
         }
         return fw;
+    }
+
+    static final String SECRETS_PROPERTY = "ak.secrets.file";
+    static final String SECRETS_FILE = ".launch-secrets.properties";
+
+    static Path writeSecrets(Path file, Map<String, String> secrets) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        secrets.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                p.setProperty(k, v);
+            }
+        });
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
+            p.store(w, "secrets of this run of Artifact Keeper; deleted when it stops");
+        }
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     private static TreeMap<Integer, List<Bundle>> installBundles(BundleContext ctx, List<Feature> features, Path home)

@@ -28,6 +28,15 @@ final class Settings {
         return "AK_" + variable.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /**
+     * Whether a variable holds a secret (a password, or a database URL that may carry one): such
+     * variables never become framework properties, which the Web Console shows.
+     */
+    static boolean isSecret(String variable) {
+        String v = variable.toLowerCase(Locale.ROOT);
+        return v.contains("password") || v.contains("secret") || v.equals("database.url");
+    }
+
     static Settings load(List<Feature> features, Path etc, Map<String, String> env) throws IOException {
         Settings s = new Settings();
         for (Feature f : features) {

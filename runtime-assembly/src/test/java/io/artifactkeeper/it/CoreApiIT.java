@@ -176,7 +176,8 @@ class CoreApiIT {
         JsonNode u = ok(ak.json("POST", "/api/v1/users", admin, Map.of("username", "dev1", "password", "dev1-password",
                 "email", "dev1@example.com")), 201);
         String dev = Distribution.basic("dev1", "dev1-password");
-        assertThat(ak.getBytes("/general/priv/a.txt", dev).statusCode()).isEqualTo(403);
+        // no rights at all: answered like a missing repository (no existence oracle, SECURITY.md)
+        assertThat(ak.getBytes("/general/priv/a.txt", dev).statusCode()).isEqualTo(404);
         assertThat(ak.send("GET", "/api/v1/users", dev, null, null).statusCode()).isEqualTo(403);
 
         // grant read through a group

@@ -131,6 +131,9 @@ public final class Distribution implements AutoCloseable {
         pb.environment().put("AK_HTTP_HOST", "127.0.0.1");
         pb.environment().put("AK_ADMIN_PASSWORD", ADMIN_PASSWORD);
         pb.environment().put("JAVA_HOME", System.getProperty("ak.java.home", System.getProperty("java.home")));
+        // the tests' upstreams (other servers, fake registries, Git) listen on 127.0.0.1, which outbound
+        // fetches refuse unless allowed; a test of the refusal sets its own value
+        pb.environment().put("AK_OUTBOUND_ALLOW", "127.0.0.1/32");
         pb.environment().putAll(env);
         process = pb.start();
         return this;

@@ -37,6 +37,9 @@ class FaultsIT {
     }
 
     /** A body that trickles out slowly so the server can be killed while it is arriving. */
+    /** Bytes all {@link #slow} streams have handed to the HTTP client so far. */
+    static final java.util.concurrent.atomic.AtomicLong SLOW_SENT = new java.util.concurrent.atomic.AtomicLong();
+
     static InputStream slow(long size) {
         return new InputStream() {
             long pos;
@@ -57,6 +60,7 @@ class FaultsIT {
                     Thread.currentThread().interrupt();
                 }
                 int n = (int) Math.min(Math.min(len, 64 * 1024), size - pos);
+                SLOW_SENT.addAndGet(n);
                 for (int i = 0; i < n; i++) {
                     b[off + i] = (byte) (pos++ & 0x7f);
                 }
@@ -88,7 +92,14 @@ class FaultsIT {
                             HttpRequest.BodyPublishers.ofInputStream(() -> slow(64L * 1024 * 1024)), 64L * 1024 * 1024))
                     .build(), HttpResponse.BodyHandlers.ofString()));
         }
-        Thread.sleep(1500);
+        // kill only once every upload is in flight: each has sent (and the server has taken) its first MiB
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (SLOW_SENT.get() < 6L * 1024 * 1024 + 6 * 64 * 1024) {
+            assertThat(System.nanoTime()).as("six uploads in flight within 60 s (%d bytes sent)", SLOW_SENT.get())
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(inflight).noneMatch(CompletableFuture::isDone);
         ak.kill();
         for (CompletableFuture<HttpResponse<String>> f : inflight) {
             assertThat(f.handle((r, e) -> e != null || r.statusCode() >= 500).get(60, TimeUnit.SECONDS))

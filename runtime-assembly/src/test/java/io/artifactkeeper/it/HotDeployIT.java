@@ -16,6 +16,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.jar.JarEntry;
@@ -115,13 +116,19 @@ class HotDeployIT {
                     }
                 }));
             }
-            Thread.sleep(1500);
+            // the load is running (some requests served) before the update starts
+            awaitAtLeast(served, 50);
             long before = served.get();
             long t0 = System.nanoTime();
             HttpResponse<String> upd = ak.send("POST", "/api/v1/formats/install", admin, "application/java-archive",
                     Files.readAllBytes(v2));
             assertThat(upd.statusCode()).as(upd.body()).isEqualTo(200);
-            Thread.sleep(3000);
+            // keep the load on until the new version has answered, and a while after it
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (firstNewVersionAt.get() == 0 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            awaitAtLeast(served, served.get() + 100);
             running.set(false);
             for (Thread t : workers) {
                 t.join();
@@ -135,8 +142,11 @@ class HotDeployIT {
 
             // remove: repositories of the format answer 503 naming it
             assertThat(ak.send("DELETE", "/api/v1/formats/generic", admin, null, null).statusCode()).isEqualTo(204);
-            Thread.sleep(200);
-            HttpResponse<byte[]> gone = ak.getBytes("/general/hot/fixed.bin", admin);
+            HttpResponse<byte[]> gone;
+            long goneBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                gone = ak.getBytes("/general/hot/fixed.bin", admin);
+            } while (gone.statusCode() != 503 && System.nanoTime() < goneBy && sleep(20));
             assertThat(gone.statusCode()).isEqualTo(503);
             assertThat(new String(gone.body(), StandardCharsets.UTF_8)).contains("generic");
             HttpResponse<String> ready = ak.send("GET", "/readyz", null, null, null);
@@ -219,5 +229,20 @@ class HotDeployIT {
                 }
             }
         }
+    }
+
+    /** Waits (at most 60 s) until {@code counter} reaches {@code n}. */
+    private static void awaitAtLeast(java.util.concurrent.atomic.AtomicLong counter, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (counter.get() < n) {
+            assertThat(System.nanoTime()).as("%d requests served within 60 s (so far %d)", n, counter.get())
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
     }
 }

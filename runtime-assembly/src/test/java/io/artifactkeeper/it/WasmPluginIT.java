@@ -49,6 +49,8 @@ class WasmPluginIT {
     static String admin;
     static Path plugins;
     static Path gitRepo;
+    /** Serves gitRepo's .git over "dumb" HTTP on 127.0.0.1: plugins install from http(s) Git URLs only. */
+    static com.sun.net.httpserver.HttpServer gitHttp;
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,6 +77,9 @@ class WasmPluginIT {
 
     @AfterAll
     static void stop() throws Exception {
+        if (gitHttp != null) {
+            gitHttp.stop(0);
+        }
         if (ak != null) {
             ak.close();
         }
@@ -181,9 +186,15 @@ class WasmPluginIT {
         run(gitRepo, "git", "init", "-q", "-b", "main");
         run(gitRepo, "git", "add", ".");
         run(gitRepo, "git", "-c", "user.name=it", "-c", "user.email=it@example.org", "commit", "-q", "-m", "unity plugin 1.0.0");
+        run(gitRepo, "git", "update-server-info");
+        gitHttp = com.sun.net.httpserver.SimpleFileServer.createFileServer(new java.net.InetSocketAddress(
+                java.net.InetAddress.getByName("127.0.0.1"), 0), gitRepo.resolve(".git"),
+                com.sun.net.httpserver.SimpleFileServer.OutputLevel.NONE);
+        gitHttp.start();
+        String gitUrl = "http://127.0.0.1:" + gitHttp.getAddress().getPort() + "/";
 
         assertThat(ak.json("POST", "/api/v1/plugins/install/git", null, Map.of("url", "x")).statusCode()).isEqualTo(401);
-        JsonNode git = ok(ak.json("POST", "/api/v1/plugins/install/git", admin, Map.of("url", gitRepo.toUri().toString(),
+        JsonNode git = ok(ak.json("POST", "/api/v1/plugins/install/git", admin, Map.of("url", gitUrl,
                 "ref", "main", "path", "plugins/unitypkg")), 201);
         assertThat(git.get("format_key").asText()).isEqualTo("unitypkg");
         assertThat(git.get("name").asText()).isEqualTo("unity-packages");
@@ -376,6 +387,7 @@ class WasmPluginIT {
         Path toml = gitRepo.resolve("plugins/unitypkg/plugin.toml");
         Files.writeString(toml, Files.readString(toml).replace("version = \"1.0.0\"", "version = \"1.1.0\""));
         run(gitRepo, "git", "-c", "user.name=it", "-c", "user.email=it@example.org", "commit", "-q", "-am", "1.1.0");
+        run(gitRepo, "git", "update-server-info");
         JsonNode reloaded = ok(ak.send("POST", "/api/v1/plugins/unitypkg/reload", admin, null, null), 200);
         assertThat(reloaded.get("version").asText()).isEqualTo("1.1.0");
         assertThat(reloaded.get("state").asText()).isEqualTo("enabled");

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import io.artifactkeeper.api.auth.AuthProvider;
 import io.artifactkeeper.api.storage.BlobStore;
+import io.artifactkeeper.core.net.OutboundClient;
+import io.artifactkeeper.core.net.OutboundFilter;
 import io.artifactkeeper.core.repo.AccessControl;
 import io.artifactkeeper.core.repo.BlobCollector;
 import io.artifactkeeper.core.repo.ContentService;
@@ -33,6 +35,9 @@ import io.artifactkeeper.core.repo.ProxyCache;
 import io.artifactkeeper.core.repo.RepositoryEngine;
 import io.artifactkeeper.core.repo.UploadSessionStore;
 import io.artifactkeeper.core.security.IdentityService;
+import io.artifactkeeper.core.security.LaunchSecrets;
+import io.artifactkeeper.core.security.LoginThrottle;
+import io.artifactkeeper.core.security.SecretBox;
 import io.artifactkeeper.core.store.IdentityStore;
 import io.artifactkeeper.core.store.RepositoryStore;
 import io.artifactkeeper.db.Database;
@@ -55,6 +60,11 @@ public final class CorePlatform {
                 + "start; empty: generate one and print it once", type = AttributeType.PASSWORD)
         String admin_password() default "";
 
+        @AttributeDefinition(name = "Secrets key file", description = "File holding the key (base64 of 32 bytes) that "
+                + "encrypts stored secrets such as upstream passwords; empty: secrets.key in the data directory, created "
+                + "owner-only on first use. The environment variable AK_SECRETS_KEY (the key itself) wins over both.")
+        String secrets_key_file() default "";
+
         @AttributeDefinition(name = "Storage backend filter", description = "Which BlobStore to use, by its "
                 + "storage.type service property")
         String blobStore_target() default "(storage.type=filesystem)";
@@ -64,6 +74,25 @@ public final class CorePlatform {
 
         @AttributeDefinition(name = "Refresh token lifetime (seconds)")
         long refresh_token_ttl_seconds() default 7 * 24 * 3600;
+
+        @AttributeDefinition(name = "Format login token lifetime (days)", description = "API tokens that format "
+                + "logins issue (npm login) expire after this many days (1 to 3650)")
+        int login_token_ttl_days() default 30;
+
+        @AttributeDefinition(name = "Failed logins per user", description = "Failed password checks for one user name "
+                + "within the window that lock it for the lockout time (0: no per-user lockout)")
+        int login_max_failures_per_user() default 10;
+
+        @AttributeDefinition(name = "Failed logins per client", description = "Failed password checks from one client "
+                + "address within the window that block it for the lockout time (0: no per-client block)")
+        int login_max_failures_per_client() default 50;
+
+        @AttributeDefinition(name = "Failed login window (seconds)")
+        long login_failure_window_seconds() default 15 * 60;
+
+        @AttributeDefinition(name = "Lockout (seconds)", description = "How long a locked user name or client stays "
+                + "locked; an administrator can lift it earlier")
+        long login_lockout_seconds() default 15 * 60;
 
         @AttributeDefinition(name = "Largest upload (bytes)", description = "-1: no limit")
         long max_upload_bytes() default 10L * 1024 * 1024 * 1024;
@@ -77,6 +106,15 @@ public final class CorePlatform {
 
         @AttributeDefinition(name = "Upstream request timeout (ms)")
         long upstream_request_timeout_ms() default 60000;
+
+        @AttributeDefinition(name = "Outbound allow-list", description = "Address ranges (CIDR, comma separated) that "
+                + "remote repositories and plugin installs may reach although they are loopback, private or link-local, "
+                + "e.g. 10.0.0.0/8 for an upstream on the internal network; empty: public addresses only")
+        String outbound_allow() default "";
+
+        @AttributeDefinition(name = "Upstream token hosts", description = "Hosts (comma separated) besides an upstream's "
+                + "own that may receive its credentials when it names them as the token realm (registry token auth)")
+        String upstream_token_hosts() default "auth.docker.io";
 
         @AttributeDefinition(name = "Upload session lifetime (minutes)", description = "Chunked uploads untouched for "
                 + "this long are discarded")
@@ -105,31 +143,44 @@ public final class CorePlatform {
 
     @Activate
     public CorePlatform(BundleContext ctx, Config config, @Reference Database database,
-            @Reference(target = "(storage.type=filesystem)", name = "blobStore") BlobStore blobs) {
+            @Reference(target = "(storage.type=filesystem)", name = "blobStore") BlobStore blobs,
+            @Reference OutboundFilter outbound) {
         this.database = database;
         this.blobs = blobs;
         this.bundleContext = ctx;
         long t0 = System.nanoTime();
         database.migrate("core", ctx.getBundle(), "db/migration/core");
         IdentityStore users = new IdentityStore(database.jdbi());
-        this.repositories = new RepositoryStore(database.jdbi());
+        String dataDir = ctx.getProperty("ak.data.dir");
+        Path dataPath = dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
+                : Path.of(dataDir);
+        // the key is read from the environment here, not passed as a framework property: those show on the console
+        SecretBox secrets = SecretBox.open(System.getenv("AK_SECRETS_KEY"), config.secrets_key_file().isBlank()
+                ? dataPath.resolve("secrets.key") : Path.of(config.secrets_key_file()));
+        this.repositories = new RepositoryStore(database.jdbi(), secrets);
+        int sealed = repositories.encryptPlainSecrets();
+        if (sealed > 0) {
+            LOG.info("encrypted the stored upstream credentials of {} repositories", sealed);
+        }
         this.identity = new IdentityService(users, database.jdbi(), Duration.ofSeconds(config.access_token_ttl_seconds()),
-                Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders));
+                Duration.ofSeconds(config.refresh_token_ttl_seconds()), () -> List.copyOf(authProviders),
+                new LoginThrottle(new LoginThrottle.Limits(config.login_max_failures_per_user(),
+                        config.login_max_failures_per_client(), Duration.ofSeconds(config.login_failure_window_seconds()),
+                        Duration.ofSeconds(config.login_lockout_seconds()))));
         String adminPassword = config.admin_password();
         if (adminPassword == null || adminPassword.isBlank()) {
-            adminPassword = ctx.getProperty("ak.admin.password");
+            adminPassword = LaunchSecrets.get(ctx, "admin.password");
         }
         identity.bootstrapAdmin(adminPassword);
         ContentService content = new ContentService(blobs, repositories, config.max_upload_bytes());
-        this.proxy = new ProxyCache(content, Duration.ofSeconds(config.metadata_ttl_seconds()),
-                Duration.ofMillis(config.upstream_connect_timeout_ms()),
-                Duration.ofMillis(config.upstream_request_timeout_ms()));
-        String dataDir = ctx.getProperty("ak.data.dir");
-        Path uploadsDir = (dataDir == null || dataDir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ak-data")
-                : Path.of(dataDir)).resolve("uploads");
+        this.proxy = new ProxyCache(content, new OutboundClient(outbound, Duration.ofMillis(config.upstream_connect_timeout_ms())),
+                OutboundFilter.split(config.upstream_token_hosts()).stream().map(h -> h.toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                Duration.ofSeconds(config.metadata_ttl_seconds()), Duration.ofMillis(config.upstream_request_timeout_ms()));
+        Path uploadsDir = dataPath.resolve("uploads");
         this.uploads = new UploadSessionStore(uploadsDir, content, config.max_upload_bytes(),
                 Duration.ofMinutes(config.upload_session_ttl_minutes()));
-        this.engine = new RepositoryEngine(content, proxy, identity, uploads);
+        this.engine = new RepositoryEngine(content, proxy, identity, uploads, config.login_token_ttl_days());
         this.access = new AccessControl(repositories);
         this.collector = new BlobCollector(blobs, repositories, Duration.ofMinutes(config.gc_grace_minutes()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ak-gc").factory());

@@ -1,6 +1,7 @@
 package io.artifactkeeper.wasm.impl;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,22 +18,50 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.artifactkeeper.api.net.OutboundPolicy;
 
 /**
  * Fetches a plugin from a Git repository with JGit: branches, tags and HEAD fetched into a
  * temporary bare repository, the
  * ref resolved (branch, tag or commit), and the files of the plugin's folder read from that
  * commit's tree (nothing is checked out). The clone is deleted afterwards.
+ *
+ * <p>Only http(s) URLs whose host passes the server's {@link OutboundPolicy}: JGit would otherwise
+ * read local paths, {@code file://} and {@code ssh://} too, i.e. anything the server can reach.
+ * Redirects are not followed (they would skip the check), and what the remote answered is never put
+ * into an error message (a fetch of an internal page must not become a way to read it).
  */
 final class GitSource {
+    private static final Logger LOG = LoggerFactory.getLogger(GitSource.class);
     private static final String REMOTE_HEAD = "refs/remote-head";
 
     private GitSource() {
     }
 
-    static PluginPackage fetch(String url, String ref, String subdir, Path tmpRoot) throws PluginPackage.InvalidPackageException {
+    static PluginPackage fetch(String url, String ref, String subdir, Path tmpRoot, OutboundPolicy outbound)
+            throws PluginPackage.InvalidPackageException {
         if (url == null || url.isBlank()) {
             throw new PluginPackage.InvalidPackageException("url is required");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new PluginPackage.InvalidPackageException("only http(s) Git URLs are accepted, not " + url);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new PluginPackage.InvalidPackageException("only http(s) Git URLs are accepted, not " + url);
+        }
+        try {
+            outbound.check(uri);
+        } catch (OutboundPolicy.OutboundRefusedException e) {
+            throw new PluginPackage.InvalidPackageException(e.getMessage());
+        } catch (IOException e) {
+            throw new PluginPackage.InvalidPackageException("cannot reach " + uri.getHost() + ": " + e.getClass().getSimpleName());
         }
         String r = ref == null || ref.isBlank() ? "HEAD" : ref.trim();
         String folder = subdir == null ? "" : PluginPackage.trimSlashes(subdir);
@@ -49,6 +78,8 @@ final class GitSource {
                 StoredConfig cfg = repo.getConfig();
                 cfg.setInt("gc", null, "auto", 0);
                 cfg.setBoolean("gc", null, "autoDetach", false);
+                // a redirect would lead past the address check
+                cfg.setString("http", null, "followRedirects", "false");
                 cfg.save();
                 git.fetch().setRemote(url.trim()).setTimeout(60).setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"),
                         new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+HEAD:" + REMOTE_HEAD)).call();
@@ -86,7 +117,10 @@ final class GitSource {
                 }
             }
         } catch (GitAPIException | org.eclipse.jgit.errors.RevisionSyntaxException e) {
-            throw new PluginPackage.InvalidPackageException("cannot fetch " + url + ": " + e.getMessage());
+            // JGit's message may quote what the remote answered: logged, not returned
+            LOG.info("git fetch of {} failed: {}", url, e.toString());
+            throw new PluginPackage.InvalidPackageException("cannot fetch " + url + ": not a Git repository that answers over "
+                    + "http(s), or it refused the request (the server log has the details)");
         } catch (IOException e) {
             throw new PluginPackage.InvalidPackageException("cannot read " + url + " at " + r + ": " + e.getMessage());
         } finally {

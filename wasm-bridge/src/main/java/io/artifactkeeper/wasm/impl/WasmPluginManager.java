@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatHandler;
+import io.artifactkeeper.api.net.OutboundPolicy;
 import io.artifactkeeper.db.Database;
 import io.artifactkeeper.wasm.impl.abi.FormatWorld;
 import io.artifactkeeper.wasm.impl.engine.CallLimits;
@@ -96,10 +97,13 @@ public final class WasmPluginManager {
     private final Object lifecycle = new Object();
     private volatile long startMillis = -1;
     private volatile boolean closed;
+    private final OutboundPolicy outbound;
 
     @Activate
-    public WasmPluginManager(BundleContext ctx, Config config, @Reference Database database) throws IOException {
+    public WasmPluginManager(BundleContext ctx, Config config, @Reference Database database,
+            @Reference OutboundPolicy outbound) throws IOException {
         long t0 = System.nanoTime();
+        this.outbound = outbound;
         this.config = config;
         this.bundleContext = ctx;
         database.migrate("wasm", ctx.getBundle(), "db/migration/wasm");
@@ -228,7 +232,7 @@ public final class WasmPluginManager {
     LoadedPlugin installGit(String url, String ref, String path) {
         PluginPackage pkg;
         try {
-            pkg = GitSource.fetch(url, ref, path, store.dir().resolve("tmp"));
+            pkg = GitSource.fetch(url, ref, path, store.dir().resolve("tmp"), outbound);
         } catch (PluginPackage.InvalidPackageException e) {
             throw FormatException.badRequest(e.getMessage());
         }
@@ -351,7 +355,7 @@ public final class WasmPluginManager {
             PluginPackage pkg;
             if ("git".equals(r.sourceType())) {
                 try {
-                    pkg = GitSource.fetch(r.sourceUrl(), r.sourceRef(), r.sourcePath(), store.dir().resolve("tmp"));
+                    pkg = GitSource.fetch(r.sourceUrl(), r.sourceRef(), r.sourcePath(), store.dir().resolve("tmp"), outbound);
                 } catch (PluginPackage.InvalidPackageException e) {
                     throw FormatException.badRequest(e.getMessage());
                 }

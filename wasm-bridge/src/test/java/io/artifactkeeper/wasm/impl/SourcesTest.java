@@ -19,10 +19,26 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.artifactkeeper.api.net.OutboundPolicy;
+
 /** Plugin sources: Git (JGit), ZIP, multipart upload, Ed25519 signatures. */
 class SourcesTest {
     static final byte[] TOML = "[plugin]\nname = \"p\"\nversion = \"1\"\n[format]\nkey = \"p\"\n".getBytes(StandardCharsets.UTF_8);
     static final byte[] WASM = {0, 'a', 's', 'm', 1, 0, 0, 0};
+
+    /** Lets everything through (the address filter itself is the core's, tested there). */
+    static final OutboundPolicy ANY = uri -> java.util.List.of();
+
+    /** The repository's .git over "dumb" HTTP: static files after git update-server-info. */
+    static com.sun.net.httpserver.HttpServer serve(Path repo) throws Exception {
+        Process p = new ProcessBuilder("git", "update-server-info").directory(repo.toFile()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.SimpleFileServer.createFileServer(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0), repo.resolve(".git"),
+                com.sun.net.httpserver.SimpleFileServer.OutputLevel.NONE);
+        s.start();
+        return s;
+    }
 
     @Test
     void gitByBranchTagAndCommitInASubfolder(@TempDir Path dir) throws Exception {
@@ -39,22 +55,38 @@ class SourcesTest {
             git.tag().setName("v1").setAnnotated(true).setMessage("v1").setTagger(new org.eclipse.jgit.lib.PersonIdent("t",
                     "t@example.org")).setSigned(false).call();
         }
-        for (String ref : new String[] {"main", "v1", c.getName(), c.getName().substring(0, 10)}) {
-            PluginPackage p = GitSource.fetch(repo.toUri().toString(), ref, "/plugins/p/", dir.resolve("tmp"));
-            assertThat(p.wasm()).isEqualTo(WASM);
-            assertThat(p.manifest()).contains("key = \"p\"");
-            assertThat(p.signature()).hasSize(64);
-            assertThat(p.commit()).isEqualTo(c.getName());
+        com.sun.net.httpserver.HttpServer http = serve(repo);
+        try {
+            String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+            for (String ref : new String[] {"main", "v1", c.getName(), c.getName().substring(0, 10)}) {
+                PluginPackage p = GitSource.fetch(url, ref, "/plugins/p/", dir.resolve("tmp"), ANY);
+                assertThat(p.wasm()).isEqualTo(WASM);
+                assertThat(p.manifest()).contains("key = \"p\"");
+                assertThat(p.signature()).hasSize(64);
+                assertThat(p.commit()).isEqualTo(c.getName());
+            }
+            assertThat(GitSource.fetch(url, null, "plugins/p", dir.resolve("tmp"), ANY).commit()).isEqualTo(c.getName());
+            assertThatThrownBy(() -> GitSource.fetch(url, "nope", "plugins/p", dir.resolve("tmp"), ANY))
+                    .hasMessageContaining("ref 'nope' not found");
+            assertThatThrownBy(() -> GitSource.fetch(url, "main", "", dir.resolve("tmp"), ANY))
+                    .hasMessageContaining("no plugin.toml in the repository's root");
+            assertThatThrownBy(() -> GitSource.fetch(url, "main", "../x", dir.resolve("tmp"), ANY))
+                    .hasMessageContaining("..");
+            assertThatThrownBy(() -> GitSource.fetch(url + "missing/", "main", "", dir.resolve("tmp"), ANY))
+                    .hasMessageContaining("cannot fetch").hasMessageNotContaining("404");
+            // the policy decides before anything is fetched
+            assertThatThrownBy(() -> GitSource.fetch(url, "main", "plugins/p", dir.resolve("tmp"), uri -> {
+                throw new OutboundPolicy.OutboundRefusedException("outbound request to " + uri.getHost() + " refused: loopback");
+            })).hasMessageContaining("refused: loopback");
+        } finally {
+            http.stop(0);
         }
-        assertThat(GitSource.fetch(repo.toString(), null, "plugins/p", dir.resolve("tmp")).commit()).isEqualTo(c.getName());
-        assertThatThrownBy(() -> GitSource.fetch(repo.toUri().toString(), "nope", "plugins/p", dir.resolve("tmp")))
-                .hasMessageContaining("ref 'nope' not found");
-        assertThatThrownBy(() -> GitSource.fetch(repo.toUri().toString(), "main", "", dir.resolve("tmp")))
-                .hasMessageContaining("no plugin.toml in the repository's root");
-        assertThatThrownBy(() -> GitSource.fetch(repo.toUri().toString(), "main", "../x", dir.resolve("tmp")))
-                .hasMessageContaining("..");
-        assertThatThrownBy(() -> GitSource.fetch(dir.resolve("missing").toUri().toString(), "main", "", dir.resolve("tmp")))
-                .hasMessageContaining("cannot fetch");
+        // local paths and other transports JGit knows are not accepted at all
+        for (String other : new String[] {repo.toUri().toString(), repo.toString(), "ssh://git@127.0.0.1/x.git",
+            "git://127.0.0.1/x.git", "git@github.com:x/y.git"}) {
+            assertThatThrownBy(() -> GitSource.fetch(other, "main", "plugins/p", dir.resolve("tmp"), ANY))
+                    .as(other).hasMessageContaining("only http(s) Git URLs");
+        }
         try (var s = Files.list(dir.resolve("tmp"))) {
             assertThat(s.toList()).as("clones are removed").isEmpty();
         }

@@ -162,6 +162,18 @@ public interface RepositoryContext {
     }
 
     /**
+     * Revokes the API token {@code token} if it belongs to the caller of this request (npm's
+     * {@code DELETE /-/user/token/{token}} logout). Nobody revokes another user's token this way.
+     *
+     * @return true when it was revoked; false when the caller is anonymous or the token is unknown,
+     *         expired or someone else's
+     * @since 2.0
+     */
+    default boolean revokeOwnApiToken(String token) throws IOException {
+        return false;
+    }
+
+    /**
      * For remote repositories: sends one request to the upstream at {@code upstreamUri} as it is
      * (method, {@code headers}, streamed {@code body}), without caching, and answers with the
      * upstream's status, content type and body. For protocol calls that are not reads of assets

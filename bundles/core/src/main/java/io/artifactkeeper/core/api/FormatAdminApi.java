@@ -75,7 +75,7 @@ public final class FormatAdminApi {
                 Attributes a = mf == null ? null : mf.getMainAttributes();
                 bsn = a == null ? null : a.getValue("Bundle-SymbolicName");
                 version = a == null ? null : a.getValue("Bundle-Version");
-                String caps = a == null ? "" : String.valueOf(a.getValue("Provide-Capability"));
+                String caps = a == null ? null : a.getValue("Provide-Capability");
                 if (bsn == null) {
                     throw ApiException.badRequest("not an OSGi bundle: the manifest has no Bundle-SymbolicName");
                 }
@@ -83,7 +83,7 @@ public final class FormatAdminApi {
                 if (!BSN.matcher(bsn).matches()) {
                     throw ApiException.badRequest("unusable Bundle-SymbolicName: " + bsn);
                 }
-                if (!caps.contains(FormatHandler.class.getName())) {
+                if (!providesService(caps, FormatHandler.class.getName())) {
                     throw ApiException.badRequest("bundle " + bsn + " provides no " + FormatHandler.class.getName()
                             + " service; only format bundles are installed here");
                 }
@@ -104,6 +104,71 @@ public final class FormatAdminApi {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * True when the Provide-Capability header (OSGi syntax: clauses of a namespace, attributes and
+     * directives) has an {@code osgi.service} capability whose {@code objectClass} names
+     * {@code service}, as DS components declare it. A mention anywhere else does not count.
+     */
+    static boolean providesService(String header, String service) {
+        if (header == null) {
+            return false;
+        }
+        for (String clause : split(header, ',')) {
+            List<String> parts = split(clause, ';');
+            if (parts.isEmpty() || !parts.get(0).trim().equals("osgi.service")) {
+                continue;
+            }
+            for (String part : parts.subList(1, parts.size())) {
+                int eq = part.indexOf('=');
+                if (eq < 0 || (eq > 0 && part.charAt(eq - 1) == ':')) {
+                    continue; // a directive (uses:=...), not an attribute
+                }
+                String name = part.substring(0, eq).trim();
+                int colon = name.indexOf(':');
+                if (!(colon < 0 ? name : name.substring(0, colon)).trim().equals("objectClass")) {
+                    continue;
+                }
+                String value = unquote(part.substring(eq + 1).trim());
+                for (String cls : value.split(",")) {
+                    if (cls.trim().equals(service)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Splits on {@code sep} outside double quotes (a backslash escapes inside them). */
+    private static List<String> split(String s, char sep) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted && c == '\\' && i + 1 < s.length()) {
+                cur.append(c).append(s.charAt(++i));
+            } else if (c == '"') {
+                quoted = !quoted;
+                cur.append(c);
+            } else if (c == sep && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            return v.substring(1, v.length() - 1).replaceAll("\\\\(.)", "$1");
+        }
+        return v;
     }
 
     private List<FormatRegistry.Entry> awaitActive(String bsn, String version, long ms) throws InterruptedException {

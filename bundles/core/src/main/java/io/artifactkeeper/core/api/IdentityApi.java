@@ -9,6 +9,7 @@ import io.artifactkeeper.core.CorePlatform;
 import io.artifactkeeper.core.http.ApiException;
 import io.artifactkeeper.core.http.Exchange;
 import io.artifactkeeper.core.http.Router;
+import io.artifactkeeper.core.security.PasswordPolicy;
 import io.artifactkeeper.core.security.Principal;
 import io.artifactkeeper.core.security.Secrets;
 import io.artifactkeeper.core.store.IdentityStore;
@@ -100,14 +101,32 @@ public final class IdentityApi {
                     throw ApiException.forbidden("you may change only your own password");
                 }
                 String current = Exchange.field(b, "current_password", String.class, true);
-                if (!Secrets.checkPassword(current, user(id).passwordHash())) {
+                // through the identity service: a guess here is throttled like any other password check
+                if (core.identity().checkPassword(user(id).username(), current).isEmpty()) {
                     throw ApiException.unauthorized("current password is wrong");
                 }
             }
-            checkPassword(np);
+            UserRecord target = user(id);
+            checkPassword(target.username(), np, target.admin());
             users().setPassword(id, Secrets.hashPassword(np), false);
             core.identity().invalidateCaches();
             ex.noContent();
+        });
+        // lockouts after failed password checks (not in API.md: an addition of this server, see SECURITY.md)
+        r.add("GET", "/api/v1/users/{id}/lockout", ex -> {
+            UUID id = uuid(ex.param("id"));
+            selfOrAdmin(ex, id, "read:users");
+            ex.json(200, lockout(user(id)));
+        });
+        r.add("DELETE", "/api/v1/users/{id}/lockout", ex -> {
+            requireUserAdmin(ex, "write:users");
+            UserRecord u = user(uuid(ex.param("id")));
+            core.identity().throttle().unlockUser(u.username());
+            ex.noContent();
+        });
+        r.add("DELETE", "/api/v1/admin/lockouts", ex -> {
+            requireUserAdmin(ex, "write:users");
+            ex.json(200, Map.of("cleared", core.identity().throttle().unlockAll()));
         });
         r.add("GET", "/api/v1/users/{id}/tokens", ex -> {
             UUID id = uuid(ex.param("id"));
@@ -130,9 +149,12 @@ public final class IdentityApi {
         });
 
         // groups
+        // Groups and their members are for administrators; other users see only the groups they are in,
+        // without the other members (who belongs where is not everyone's business: issue 13, item 20)
         r.add("GET", "/api/v1/groups", ex -> {
-            ex.requirePrincipal();
-            ex.json(200, Exchange.list(users().listGroups().stream().map(IdentityStore.GroupRecord::toJson).toList()));
+            Principal p = ex.requirePrincipal();
+            ex.json(200, Exchange.list(users().listGroups().stream().filter(g -> seesGroup(p, g))
+                    .map(g -> groupJson(p, g)).toList()));
         });
         r.add("POST", "/api/v1/groups", ex -> {
             requireUserAdmin(ex, "write:users");
@@ -144,8 +166,12 @@ public final class IdentityApi {
             ex.json(201, users().createGroup(name, Exchange.field(b, "description", String.class, false)).toJson());
         });
         r.add("GET", "/api/v1/groups/{id}", ex -> {
-            ex.requirePrincipal();
-            ex.json(200, group(uuid(ex.param("id"))).toJson());
+            Principal p = ex.requirePrincipal();
+            IdentityStore.GroupRecord g = group(uuid(ex.param("id")));
+            if (!seesGroup(p, g)) {
+                throw ApiException.notFound("no such group");
+            }
+            ex.json(200, groupJson(p, g));
         });
         r.add("PUT", "/api/v1/groups/{id}", ex -> {
             requireUserAdmin(ex, "write:users");
@@ -272,7 +298,7 @@ public final class IdentityApi {
         @SuppressWarnings("unchecked")
         List<String> scopes = (List<String>) Exchange.field(b, "scopes", List.class, false);
         Map<String, Object> t = core.identity().createToken(userId, Exchange.field(b, "name", String.class, true), scopes,
-                Exchange.field(b, "expires_in_days", Integer.class, false));
+                Exchange.field(b, "expires_in_days", Integer.class, false), ex.requirePrincipal().scopes());
         ex.json(201, t);
     }
 
@@ -287,10 +313,10 @@ public final class IdentityApi {
             throw ApiException.conflict("user " + username + " exists");
         }
         String password = Exchange.field(b, "password", String.class, false);
-        if (password != null) {
-            checkPassword(password);
-        }
         Boolean admin = Exchange.field(b, "is_admin", Boolean.class, false);
+        if (password != null) {
+            checkPassword(username, password, Boolean.TRUE.equals(admin));
+        }
         UserRecord u = users().createUser(username, Exchange.field(b, "email", String.class, false),
                 Exchange.field(b, "display_name", String.class, false),
                 password == null ? null : Secrets.hashPassword(password), "local", Boolean.TRUE.equals(admin),
@@ -312,17 +338,44 @@ public final class IdentityApi {
                 Exchange.field(b, "display_name", String.class, false), admin, active);
         String pw = Exchange.field(b, "password", String.class, false);
         if (pw != null && p.admin()) {
-            checkPassword(pw);
+            UserRecord target = user(id);
+            checkPassword(target.username(), pw, target.admin());
             users().setPassword(id, Secrets.hashPassword(pw), false);
         }
         core.identity().invalidateCaches();
         ex.json(200, user(id).toJson());
     }
 
-    private static void checkPassword(String pw) {
-        if (pw.length() < 8) {
-            throw ApiException.badRequest("password must have at least 8 characters");
+    private static void checkPassword(String username, String pw, boolean admin) {
+        PasswordPolicy.problem(username, pw, admin).ifPresent(why -> {
+            throw ApiException.badRequest(why);
+        });
+    }
+
+    private Map<String, Object> lockout(UserRecord u) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        java.util.Optional<java.time.Instant> until = core.identity().throttle().lockedUntil(u.username());
+        m.put("locked", until.isPresent());
+        m.put("locked_until", until.map(Object::toString).orElse(null));
+        m.put("failed_attempts", core.identity().throttle().failures(u.username()));
+        return m;
+    }
+
+    private static boolean groupAdmin(Principal p) {
+        return p.admin() && p.hasScope("read:users");
+    }
+
+    private static boolean seesGroup(Principal p, IdentityStore.GroupRecord g) {
+        return groupAdmin(p) || g.members().contains(p.userId());
+    }
+
+    private static Map<String, Object> groupJson(Principal p, IdentityStore.GroupRecord g) {
+        Map<String, Object> m = g.toJson();
+        if (!groupAdmin(p)) {
+            m.put("members", List.of(p.userId().toString()));
+            m.remove("member_count");
         }
+        return m;
     }
 
     private UserRecord user(UUID id) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,8 @@ import io.artifactkeeper.core.http.AssetWriter;
 import io.artifactkeeper.core.http.Exchange;
 import io.artifactkeeper.core.http.Router;
 import io.artifactkeeper.core.http.SafePath;
+import io.artifactkeeper.core.http.NativeRoutes;
+import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.core.repo.FormatRegistry;
 import io.artifactkeeper.core.security.Principal;
 import io.artifactkeeper.core.store.ArtifactRecord;
@@ -62,7 +65,7 @@ public final class RepositoryApi {
         r.add("POST", base + "/{key}/members", ex -> {
             RepositoryRecord v = virtualForWrite(ex);
             Map<String, Object> b = ex.readJson();
-            RepositoryRecord m = member(v, Exchange.field(b, "member_key", String.class, true));
+            RepositoryRecord m = member(ex, v, Exchange.field(b, "member_key", String.class, true));
             Integer prio = Exchange.field(b, "priority", Integer.class, false);
             store().putMember(v.id(), m.id(), prio == null ? nextPriority(v) : prio);
             ex.json(201, Exchange.list(members(v)));
@@ -81,7 +84,7 @@ public final class RepositoryApi {
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) mm;
-                RepositoryRecord rec = member(v, Exchange.field(m, "member_key", String.class, true));
+                RepositoryRecord rec = member(ex, v, Exchange.field(m, "member_key", String.class, true));
                 Integer prio = Exchange.field(m, "priority", Integer.class, false);
                 set.put(rec.id(), prio == null ? ++i * 10 : prio);
             }
@@ -162,6 +165,10 @@ public final class RepositoryApi {
                 m.put("format_key", e.descriptor().key());
                 m.put("aliases", e.descriptor().aliases());
                 m.put("mount", "/" + FormatRegistry.mountPath(e.descriptor()));
+                m.put("mount_aliases", e.descriptor().mountAliases().stream().map(a -> "/" + a).toList());
+                m.put("routes", e.routes().routes().stream().map(rt -> Map.of("name", rt.name(), "methods",
+                        List.copyOf(new java.util.TreeSet<>(rt.methods())), "template", rt.template(), "access",
+                        rt.access().name().toLowerCase(java.util.Locale.ROOT))).toList());
                 m.put("display_name", e.descriptor().displayName());
                 m.put("extensions", e.descriptor().extensions());
                 m.put("is_enabled", true);
@@ -291,7 +298,7 @@ public final class RepositoryApi {
         try {
             r = store().create(key, name == null ? key : name, Exchange.field(b, "description", String.class, false),
                     format, type, Boolean.TRUE.equals(Exchange.field(b, "is_public", Boolean.class, false)), upstream,
-                    quota, settings == null ? Map.of() : settings);
+                    quota, settings == null ? Map.of() : RepositoryRecord.mergeWriteOnly(settings, null));
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("repositories_key_key")) {
                 throw ApiException.conflict("repository " + key + " exists");
@@ -322,6 +329,12 @@ public final class RepositoryApi {
         String upstream = Exchange.field(b, "upstream_url", String.class, false);
         if (upstream != null) {
             checkUpstream(upstream);
+            // where the server fetches from is a server-wide concern (what it can reach, whose
+            // credentials go where): not a repository administrator's to change
+            Principal p = ex.requirePrincipal();
+            if (!upstream.equals(repo.upstreamUrl()) && !(p.admin() && p.hasScope("write:repositories"))) {
+                throw ApiException.forbidden("changing upstream_url needs administrator rights");
+            }
         }
         if (b.containsKey("key") && !repo.key().equals(b.get("key"))) {
             throw ApiException.badRequest("a repository's key cannot change");
@@ -329,12 +342,34 @@ public final class RepositoryApi {
         if (b.containsKey("format") && !repo.format().equals(String.valueOf(b.get("format")).toLowerCase(Locale.ROOT))) {
             throw ApiException.badRequest("a repository's format cannot change");
         }
+        Boolean makePublic = Exchange.field(b, "is_public", Boolean.class, false);
+        if (Boolean.TRUE.equals(makePublic) && !repo.isPublic()) {
+            checkMayPublish(ex.requirePrincipal(), repo);
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> settings = Exchange.field(b, "settings", Map.class, false);
         store().update(repo.id(), Exchange.field(b, "name", String.class, false),
                 Exchange.field(b, "description", String.class, false), Exchange.field(b, "is_public", Boolean.class, false),
-                upstream, Exchange.field(b, "quota_bytes", Long.class, false), settings);
+                upstream, Exchange.field(b, "quota_bytes", Long.class, false),
+                RepositoryRecord.mergeWriteOnly(settings, repo.settings()));
         ex.json(200, describe(store().find(repo.id()).orElseThrow()));
+    }
+
+    /**
+     * Publishing opens a repository to anonymous readers, which a repository-level admin may not
+     * decide alone: it takes a global administrator, or for a virtual repository admin rights on it
+     * and on every member (anonymous callers never read a private member through it anyway).
+     */
+    private void checkMayPublish(Principal p, RepositoryRecord repo) {
+        if (p.admin() && p.hasScope("write:repositories")) {
+            return;
+        }
+        if (repo.type() == RepositoryType.VIRTUAL && core.access().allowed(p, repo, Access.ADMIN)
+                && store().members(repo.id()).stream().allMatch(m -> core.access().allowed(p, m.repository(), Access.ADMIN))) {
+            return;
+        }
+        throw ApiException.forbidden("making " + repo.key() + " public needs administrator rights"
+                + (repo.type() == RepositoryType.VIRTUAL ? " (or admin on every member)" : ""));
     }
 
     private void listArtifacts(Exchange ex) throws Exception {
@@ -359,6 +394,39 @@ public final class RepositoryApi {
             throw ApiException.badRequest("an artifact path names a file");
         }
         RepositoryContext ctx = context(ex, repo);
+        FormatRegistry.Entry f = entry(repo);
+        Optional<RouteMatch> route = NativeRoutes.route(f, "PUT", path);
+        if (route.isPresent()) {
+            // the same rules as the native route: through it, never around it
+            if (!core.access().allowed(ex.principal().orElse(null), repo, route.get().route().access())) {
+                throw ApiException.forbidden("no " + route.get().route().access().name().toLowerCase(Locale.ROOT)
+                        + " permission on " + repo.key());
+            }
+            if (!route.get().route().allowedOnAnyRepositoryType() && !repo.type().hosted()) {
+                throw repo.type() == RepositoryType.REMOTE
+                        ? new ApiException(405, "METHOD_NOT_ALLOWED", repo.key() + " is a remote repository")
+                        : ApiException.badRequest(repo.key() + " is a virtual repository; write to one of its members");
+            }
+            NativeRoutes.Outcome o = NativeRoutes.dispatch(ex, f, ctx, route.get(), path,
+                    ex.principal().map(Principal::toCaller).orElse(io.artifactkeeper.api.format.Caller.anonymous()));
+            if (!o.ok()) {
+                throw new ApiException(o.status(), o.status() == 409 ? "CONFLICT" : o.status() == 403 ? "FORBIDDEN"
+                        : o.status() == 404 ? "NOT_FOUND" : "REJECTED_BY_FORMAT", o.message().isBlank()
+                                ? "the " + f.descriptor().key() + " format refused the upload (" + o.status() + ")"
+                                : o.message().trim());
+            }
+            Optional<StoredAsset> stored = ctx.peek(path);
+            if (stored.isPresent()) {
+                ex.json(201, assetJson(stored.get(), repo));
+            } else {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("path", path);
+                m.put("repository_key", repo.key());
+                m.put("native_status", o.status());
+                ex.json(201, m);
+            }
+            return;
+        }
         String sha256 = header(ex, "X-Checksum-Sha256");
         String sha1 = header(ex, "X-Checksum-Sha1");
         String md5 = header(ex, "X-Checksum-Md5");
@@ -388,11 +456,16 @@ public final class RepositoryApi {
         return context(ex, repo).get(path).orElseThrow(() -> ApiException.notFound("no artifact " + path + " in " + repo.key()));
     }
 
-    private RepositoryContext context(Exchange ex, RepositoryRecord repo) {
-        FormatRegistry.Entry f = formats.awaitByKey(repo.format(), 60_000, 15_000).orElseThrow(() -> ApiException.unavailable(
+    private FormatRegistry.Entry entry(RepositoryRecord repo) {
+        return formats.awaitByKey(repo.format(), 60_000, 15_000).orElseThrow(() -> ApiException.unavailable(
                 "format '" + repo.format() + "' of repository " + repo.key() + " is not installed"));
+    }
+
+    private RepositoryContext context(Exchange ex, RepositoryRecord repo) {
+        FormatRegistry.Entry f = entry(repo);
+        Principal p = ex.principal().orElse(null);
         return core.engine().open(repo, f.handler(), ex.serverUrl(), FormatRegistry.mountPath(f.descriptor()),
-                ex.principal().map(Principal::userId).orElse(null));
+                p == null ? null : p.userId(), r -> core.access().allowed(p, r, Access.READ));
     }
 
     private RepositoryRecord find(String key) {
@@ -404,9 +477,18 @@ public final class RepositoryApi {
         return authorized(ex, key, Access.READ);
     }
 
+    /**
+     * The repository if the caller may do {@code access} on it. One the caller may not know about
+     * answers 404 like a missing one (no existence oracle: API clients send credentials up front, so
+     * no 401 challenge is needed); an anonymous write is 401 whether the repository exists or not.
+     */
     private RepositoryRecord authorized(Exchange ex, String key, Access access) {
-        RepositoryRecord r = find(key);
         Principal p = ex.principal().orElse(null);
+        if (p == null && access != Access.READ) {
+            throw ApiException.unauthorized("authentication required");
+        }
+        RepositoryRecord r = store().find(key).filter(x -> core.access().visible(p, x))
+                .orElseThrow(() -> ApiException.notFound("no repository " + key));
         if (!core.access().allowed(p, r, access)) {
             if (p == null) {
                 throw ApiException.unauthorized("authentication required");
@@ -418,7 +500,8 @@ public final class RepositoryApi {
 
     private RepositoryRecord admin(Exchange ex, String key, String scope) {
         Principal p = ex.requirePrincipal();
-        RepositoryRecord r = find(key);
+        RepositoryRecord r = store().find(key).filter(x -> core.access().visible(p, x))
+                .orElseThrow(() -> ApiException.notFound("no repository " + key));
         if (!(p.admin() && p.hasScope(scope)) && !core.access().allowed(p, r, Access.ADMIN)) {
             throw ApiException.forbidden("no admin permission on " + key);
         }
@@ -433,8 +516,13 @@ public final class RepositoryApi {
         return v;
     }
 
-    private RepositoryRecord member(RepositoryRecord v, String key) {
-        RepositoryRecord m = find(key);
+    /**
+     * A repository to add to a virtual one. The caller must be able to read it: whoever may read the
+     * virtual reads its members through it, so adding a member must not be a way to publish a
+     * repository one cannot read oneself.
+     */
+    private RepositoryRecord member(Exchange ex, RepositoryRecord v, String key) {
+        RepositoryRecord m = readable(ex, key);
         if (m.id().equals(v.id())) {
             throw ApiException.badRequest("a virtual repository cannot contain itself");
         }

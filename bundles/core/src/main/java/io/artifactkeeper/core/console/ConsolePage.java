@@ -35,20 +35,41 @@ abstract class ConsolePage extends HttpServlet {
         return sb.toString();
     }
 
-    /** True when the POST comes from a page of this server. */
+    static boolean safeMethod(String method) {
+        return method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD") || method.equalsIgnoreCase("OPTIONS");
+    }
+
+    /**
+     * True when a state-changing request comes from a page of this server. Browsers send Origin on
+     * every cross-site POST (and Sec-Fetch-Site where they know it); either naming another site, or
+     * "null" (sandboxed frames, data: URLs), refuses the request. A request without any of them is not
+     * a browser form post (curl, scripts): its Basic credentials were sent on purpose.
+     */
     static boolean sameOrigin(HttpServletRequest req) {
+        String site = req.getHeader("Sec-Fetch-Site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+            return false;
+        }
         String origin = req.getHeader("Origin");
         if (origin == null) {
             origin = req.getHeader("Referer");
         }
         if (origin == null) {
-            return true; // not a browser form post (curl, scripts): Basic credentials were sent on purpose
+            return true;
         }
         try {
-            URI u = URI.create(origin);
+            URI u = URI.create(origin.trim());
             String host = req.getHeader("Host");
-            String authority = u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
-            return host != null && host.equalsIgnoreCase(authority);
+            if (u.getHost() == null || host == null) {
+                return false;
+            }
+            int defaultPort = "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+            String authority = u.getPort() < 0 || u.getPort() == defaultPort ? u.getHost() : u.getHost() + ":" + u.getPort();
+            String h = host.trim();
+            if (h.endsWith(":" + defaultPort)) {
+                h = h.substring(0, h.length() - (":" + defaultPort).length());
+            }
+            return h.equalsIgnoreCase(authority);
         } catch (IllegalArgumentException e) {
             return false;
         }

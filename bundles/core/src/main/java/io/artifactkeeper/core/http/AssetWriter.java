@@ -31,6 +31,8 @@ public final class AssetWriter {
 
     public static void write(HttpServletRequest req, HttpServletResponse resp, StoredAsset a, String contentType,
             boolean head) throws IOException {
+        String type = contentType != null ? contentType : a.contentType();
+        ContentHeaders.protectAsset(resp, type, a.path());
         String etag = etag(a);
         Instant lastModified = a.updatedAt().truncatedTo(ChronoUnit.SECONDS);
         resp.setHeader("ETag", etag);
@@ -47,7 +49,7 @@ public final class AssetWriter {
             resp.setStatus(304);
             return;
         }
-        resp.setContentType(contentType != null ? contentType : a.contentType());
+        resp.setContentType(type);
         long size = a.size();
         long[] range = range(req, size, etag, lastModified);
         if (range != null && range[0] < 0) {

@@ -117,9 +117,15 @@ public final class Exchange {
     }
 
     public Map<String, Object> readJson() throws IOException {
+        // Only JSON media types: text/plain (or none) is what a cross-site page can send without a CORS
+        // preflight, so accepting it would let any site post JSON with the browser's credentials.
         String ct = req.getContentType();
-        if (ct != null && !ct.toLowerCase().contains("json") && !ct.toLowerCase().startsWith("text/plain")) {
-            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "expected application/json, got " + ct);
+        boolean json = ct != null && (ct.toLowerCase().startsWith("application/json")
+                || ct.toLowerCase().matches("application/[a-z0-9.+-]*\\+json.*"));
+        boolean hasBody = req.getContentLengthLong() > 0 || (req.getContentLengthLong() < 0 && req.getHeader("Transfer-Encoding") != null);
+        if (!json && (ct != null || hasBody)) {
+            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "expected Content-Type: application/json"
+                    + (ct == null ? "" : ", got " + ct));
         }
         if (req.getContentLengthLong() > MAX_JSON_BODY) {
             throw new ApiException(413, "TOO_LARGE", "JSON body larger than " + MAX_JSON_BODY + " bytes");
@@ -131,6 +137,10 @@ public final class Exchange {
             }
             if (body.length == 0) {
                 return new LinkedHashMap<>();
+            }
+            if (new String(body, java.nio.charset.StandardCharsets.UTF_8).contains("\\u0000")) {
+                // PostgreSQL refuses NUL in text; no field of ours may hold one
+                throw ApiException.badRequest("JSON strings must not contain NUL (\\u0000)");
             }
             Object v = JSON.readValue(body, Object.class);
             if (!(v instanceof Map)) {

@@ -47,6 +47,11 @@ public final class Metrics {
     }
 
     public String render(Map<String, Number> gauges) {
+        return render(gauges, Map.of());
+    }
+
+    /** As above, with counters kept elsewhere (e.g. failed password checks). */
+    public String render(Map<String, Number> gauges, Map<String, Number> externalCounters) {
         StringBuilder sb = new StringBuilder();
         sb.append("# HELP ak_http_requests_total HTTP requests by route class, method and status\n");
         sb.append("# TYPE ak_http_requests_total counter\n");
@@ -74,6 +79,8 @@ public final class Metrics {
         sb.append("# TYPE ak_http_requests_in_flight gauge\nak_http_requests_in_flight ").append(inFlight.get()).append('\n');
         new TreeMap<>(counters).forEach((k, v) -> sb.append("# TYPE ").append(k).append(" counter\n").append(k).append(' ')
                 .append(v.sum()).append('\n'));
+        new TreeMap<>(externalCounters).forEach((k, v) -> sb.append("# TYPE ").append(k).append(" counter\n").append(k)
+                .append(' ').append(v).append('\n'));
         new TreeMap<>(gauges).forEach((k, v) -> sb.append("# TYPE ").append(k).append(" gauge\n").append(k).append(' ')
                 .append(v).append('\n'));
         return sb.toString();

@@ -42,6 +42,18 @@ public final class AccessControl {
                 || (access == Access.READ && (actions.contains("write") || actions.contains("delete")));
     }
 
+    /**
+     * Whether the caller may know the repository exists: it is public, or they are an administrator
+     * or hold any permission on it (whatever their credential's scopes). Otherwise it answers like
+     * a missing one.
+     */
+    public boolean visible(Principal p, RepositoryRecord repo) {
+        if (repo.isPublic() || (p != null && p.admin())) {
+            return true;
+        }
+        return p != null && !store.actionsOn(repo.id(), p.userId()).isEmpty();
+    }
+
     private static String scopeFor(Access a) {
         return switch (a) {
             case READ -> "read:artifacts";

@@ -113,6 +113,11 @@ public final class FormatRegistry {
      * The path prefix of a format's routes below the server root: its mount, or for formats on the
      * shared {@value #EXT_MOUNT} mount {@code ext/{format_key}}.
      */
+    /** Whether {@code mount} (a request's first segment, or {@code ext/{key}}) reaches the format. */
+    public static boolean servesMount(FormatDescriptor d, String mount) {
+        return d.mount().equals(mount) || mountPath(d).equals(mount) || d.mountAliases().contains(mount);
+    }
+
     public static String mountPath(FormatDescriptor d) {
         return d.mount().equals(EXT_MOUNT) ? EXT_MOUNT + "/" + d.key() : d.mount();
     }
@@ -124,7 +129,7 @@ public final class FormatRegistry {
     public List<Entry> byMount(String mount) {
         List<Entry> out = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.descriptor().mount().equals(mount) || mountPath(e.descriptor()).equals(mount)) {
+            if (servesMount(e.descriptor(), mount)) {
                 out.add(e);
             }
         }

@@ -3,7 +3,6 @@ package io.artifactkeeper.core.repo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -14,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +29,8 @@ import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.api.net.OutboundPolicy.OutboundRefusedException;
+import io.artifactkeeper.core.net.OutboundClient;
 import io.artifactkeeper.core.store.ArtifactRecord;
 import io.artifactkeeper.core.store.RepositoryRecord;
 
@@ -41,19 +43,28 @@ public final class ProxyCache {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyCache.class);
 
     private final ContentService content;
-    private final HttpClient http;
+    /** Formats whose protocol has registry token authentication (a 401 naming a token realm). */
+    private static final Set<String> TOKEN_AUTH_FORMATS = Set.of("oci");
+
+    private final OutboundClient http;
+    private final Set<String> tokenHosts;
     private final Duration metadataTtl;
     private final Duration requestTimeout;
     private final ConcurrentHashMap<String, CompletableFuture<Optional<StoredAsset>>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong upstreamRequests = new AtomicLong();
     private final UpstreamTokens tokens;
 
-    public ProxyCache(ContentService content, Duration metadataTtl, Duration connectTimeout, Duration requestTimeout) {
+    /**
+     * @param http every upstream request goes through it (address filter, redirects)
+     * @param tokenHosts hosts besides the upstream's own that may receive its credentials as a token realm
+     */
+    public ProxyCache(ContentService content, OutboundClient http, Set<String> tokenHosts, Duration metadataTtl,
+            Duration requestTimeout) {
         this.content = content;
         this.metadataTtl = metadataTtl;
         this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.http = http;
+        this.tokenHosts = tokenHosts;
         this.tokens = new UpstreamTokens(http, requestTimeout);
     }
 
@@ -144,6 +155,8 @@ public final class ProxyCache {
         HttpResponse<InputStream> resp;
         try {
             resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (OutboundRefusedException e) {
+            throw refused(e);
         } catch (IOException e) {
             throw new FormatException(502, "UPSTREAM_UNAVAILABLE", "upstream " + upstream + " is unavailable (" + e + ")");
         } catch (InterruptedException e) {
@@ -190,7 +203,9 @@ public final class ProxyCache {
         }
         HttpResponse<InputStream> resp;
         try {
-            resp = sendWithBearerRetry(repo, rb, basic);
+            resp = sendWithBearerRetry(repo, rb, basic, handler);
+        } catch (OutboundRefusedException e) {
+            throw refused(e);
         } catch (HttpTimeoutException e) {
             return serveStale(repo, stale, upstream, "timed out");
         } catch (IOException e) {
@@ -278,11 +293,14 @@ public final class ProxyCache {
      * credentials, if any) and sends the request once more with it. Tokens are reused until they
      * expire.
      */
-    private HttpResponse<InputStream> sendWithBearerRetry(RepositoryRecord repo, HttpRequest.Builder rb, String basic)
-            throws IOException, InterruptedException {
+    private HttpResponse<InputStream> sendWithBearerRetry(RepositoryRecord repo, HttpRequest.Builder rb, String basic,
+            FormatHandler handler) throws IOException, InterruptedException {
         upstreamRequests.incrementAndGet();
         HttpResponse<InputStream> resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (resp.statusCode() != 401) {
+        // only a protocol with token auth does the token dance: elsewhere a 401 naming a realm is
+        // just a refusal, not an instruction to send credentials somewhere else
+        String format = handler != null ? handler.descriptor().key() : repo.format();
+        if (resp.statusCode() != 401 || !TOKEN_AUTH_FORMATS.contains(format)) {
             return resp;
         }
         Optional<Map<String, String>> challenge = resp.headers().allValues("WWW-Authenticate").stream()
@@ -291,7 +309,10 @@ public final class ProxyCache {
             return resp;
         }
         resp.body().close();
-        String token = tokens.token(repo.id() + "", challenge.get(), basic);
+        // the upstream's credentials go to a realm on its own origin or on a host named in
+        // upstream_token_hosts; any other realm is asked for an anonymous token
+        String realmBasic = basic != null && realmMayHaveCredentials(challenge.get().get("realm"), repo) ? basic : null;
+        String token = tokens.token(repo.id() + "", challenge.get(), realmBasic);
         rb.setHeader("Authorization", "Bearer " + token);
         upstreamRequests.incrementAndGet();
         HttpResponse<InputStream> again = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -299,6 +320,22 @@ public final class ProxyCache {
             tokens.forget(repo.id() + "", challenge.get());
         }
         return again;
+    }
+
+    private boolean realmMayHaveCredentials(String realm, RepositoryRecord repo) {
+        try {
+            URI r = URI.create(realm);
+            return sameOrigin(r, repo.upstreamUrl())
+                    || ("https".equalsIgnoreCase(r.getScheme()) && r.getHost() != null
+                            && tokenHosts.contains(r.getHost().toLowerCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    private static FormatException refused(OutboundRefusedException e) {
+        LOG.warn("{}", e.getMessage());
+        return new FormatException(502, "UPSTREAM_REFUSED", e.getMessage());
     }
 
     private Optional<StoredAsset> serveStale(RepositoryRecord repo, ArtifactRecord stale, URI upstream, String why) {

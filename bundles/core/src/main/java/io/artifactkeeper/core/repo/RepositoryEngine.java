@@ -39,8 +39,14 @@ public final class RepositoryEngine {
     private final IdentityService identity;
     private final UploadSessionStore uploads;
     private final Locks locks = new Locks();
+    private final int loginTokenDays;
 
-    public RepositoryEngine(ContentService content, ProxyCache proxy, IdentityService identity, UploadSessionStore uploads) {
+    /**
+     * @param loginTokenDays lifetime of the API tokens that format logins (npm login) issue
+     */
+    public RepositoryEngine(ContentService content, ProxyCache proxy, IdentityService identity, UploadSessionStore uploads,
+            int loginTokenDays) {
+        this.loginTokenDays = loginTokenDays;
         this.content = content;
         this.proxy = proxy;
         this.identity = identity;
@@ -306,7 +312,10 @@ public final class RepositoryEngine {
             }
             List<RepositoryContext> out = new ArrayList<>();
             for (RepositoryStore.Member m : store().members(repo.id())) {
-                out.add(new Context(m.repository(), handler, serverUrl, mount, callerId, mayRead, depth + 1));
+                // the caller's own read permission on each member: a virtual must not widen access
+                if (mayRead.test(m.repository())) {
+                    out.add(new Context(m.repository(), handler, serverUrl, mount, callerId, mayRead, depth + 1));
+                }
             }
             return out;
         }
@@ -317,7 +326,12 @@ public final class RepositoryEngine {
                 return Optional.empty();
             }
             return identity.checkPassword(username, password).map(u -> (String) identity
-                    .createToken(u.id(), tokenName, List.of("*"), null).get("token"));
+                    .createToken(u.id(), tokenName, List.of("*"), loginTokenDays).get("token"));
+        }
+
+        @Override
+        public boolean revokeOwnApiToken(String token) {
+            return callerId != null && identity != null && identity.revokeOwnApiToken(callerId, token);
         }
 
         @Override

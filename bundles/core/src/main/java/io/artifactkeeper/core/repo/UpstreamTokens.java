@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.core.net.OutboundClient;
 
 /**
  * Bearer tokens for upstreams that use registry token authentication (Docker Registry "Token
@@ -33,11 +33,11 @@ final class UpstreamTokens {
     private record Cached(String token, long expiresAtMillis) {
     }
 
-    private final HttpClient http;
+    private final OutboundClient http;
     private final Duration timeout;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    UpstreamTokens(HttpClient http, Duration timeout) {
+    UpstreamTokens(OutboundClient http, Duration timeout) {
         this.http = http;
         this.timeout = timeout;
     }

@@ -44,8 +44,19 @@ public final class IdentityService {
     private final ConcurrentHashMap<String, Map.Entry<Principal, Long>> basicCache = new ConcurrentHashMap<>();
     private static final long BASIC_CACHE_MS = 60_000;
 
+    private final LoginThrottle throttle;
+    /** Told when credentials or roles change, so that nothing keeps trusting the old ones. */
+    private final List<Runnable> credentialListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public IdentityService(IdentityStore users, Jdbi jdbi, Duration accessTtl, Duration refreshTtl,
             Supplier<List<AuthProvider>> providers) {
+        this(users, jdbi, accessTtl, refreshTtl, providers,
+                new LoginThrottle(new LoginThrottle.Limits(10, 50, Duration.ofMinutes(15), Duration.ofMinutes(15))));
+    }
+
+    public IdentityService(IdentityStore users, Jdbi jdbi, Duration accessTtl, Duration refreshTtl,
+            Supplier<List<AuthProvider>> providers, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.users = users;
         this.accessTtl = accessTtl;
         this.refreshTtl = refreshTtl;
@@ -78,7 +89,11 @@ public final class IdentityService {
         }
         boolean generated = configuredPassword == null || configuredPassword.isBlank();
         String password = generated ? Secrets.randomString(20) : configuredPassword;
-        users.createUser("admin", null, "Administrator", Secrets.hashPassword(password), "local", true, generated);
+        Optional<String> weak = generated ? Optional.empty() : PasswordPolicy.problem("admin", password, true);
+        // a weak configured password still starts the server (it may be a first try-out), but must be changed
+        weak.ifPresent(w -> LOG.warn("AK_ADMIN_PASSWORD is weak ({}): 'admin' must change it at the first login", w));
+        users.createUser("admin", null, "Administrator", Secrets.hashPassword(password), "local", true,
+                generated || weak.isPresent());
         if (generated) {
             String banner = "\n==========================================================\n"
                     + " Artifact Keeper created the user 'admin'.\n"
@@ -93,12 +108,56 @@ public final class IdentityService {
 
     // --- password login
 
-    /** Checks a user name and password: local users first, then the auth providers. */
+    public LoginThrottle throttle() {
+        return throttle;
+    }
+
+    /**
+     * Checks a user name and password: local users first, then the auth providers. Every password
+     * the server accepts comes through here, so this is where failures are throttled (per user and
+     * per {@link ClientAddress}): a locked-out user name or client gets 429, right password or not.
+     */
     public Optional<UserRecord> checkPassword(String username, String password) {
+        String client = ClientAddress.current();
+        Optional<LoginThrottle.Refusal> refusal = throttle.check(username, client);
+        if (refusal.isPresent()) {
+            throw new ThrottledException(refusal.get());
+        }
+        Optional<UserRecord> ok = verifyPassword(username, password);
+        if (ok.isPresent()) {
+            throttle.succeeded(username);
+        } else {
+            throttle.failed(username, client);
+            LOG.debug("failed password check for user '{}' from {}", username, client);
+        }
+        return ok;
+    }
+
+    /** 429 for a throttled password check, with the seconds to wait. */
+    public static final class ThrottledException extends ApiException {
+        private static final long serialVersionUID = 1L;
+        private final long retryAfterSeconds;
+
+        ThrottledException(LoginThrottle.Refusal r) {
+            super(429, "TOO_MANY_FAILED_LOGINS", r.byClient()
+                    ? "too many failed password attempts from this address; try again later"
+                    : "too many failed password attempts for this user; try again later or ask an administrator "
+                            + "to lift the lockout");
+            this.retryAfterSeconds = r.retryAfterSeconds();
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    private Optional<UserRecord> verifyPassword(String username, String password) {
         Optional<UserRecord> u = users.findUser(username);
         if (u.isPresent() && "local".equals(u.get().authProvider())) {
             UserRecord r = u.get();
-            return r.active() && Secrets.checkPassword(password, r.passwordHash()) ? u : Optional.empty();
+            // the hash is checked for disabled users too: answering faster would tell that they exist
+            boolean match = Secrets.checkPassword(password, r.passwordHash());
+            return r.active() && match ? u : Optional.empty();
         }
         for (AuthProvider p : providers.get()) {
             try {
@@ -112,9 +171,8 @@ public final class IdentityService {
                 LOG.warn("auth provider {} failed: {}", p.getClass().getName(), e.toString());
             }
         }
-        if (u.isPresent() && !"local".equals(u.get().authProvider())) {
-            return Optional.empty();
-        }
+        // an unknown user costs one bcrypt check like a known one, or the time would tell them apart
+        Secrets.checkPassword(password, null);
         return Optional.empty();
     }
 
@@ -175,14 +233,36 @@ public final class IdentityService {
 
     // --- API tokens
 
+    /** Longest token name: names are shown in lists and logs, not stores of data. */
+    public static final int MAX_TOKEN_NAME = 128;
+
     public Map<String, Object> createToken(UUID userId, String name, List<String> scopes, Integer expiresInDays) {
+        return createToken(userId, name, scopes, expiresInDays, Set.of("*"));
+    }
+
+    /**
+     * A new API token. {@code callerScopes} are the scopes of the credential asking for it: a token
+     * may only mint tokens whose scopes are a subset of its own (without scopes it gets the
+     * caller's own), or a read-only token would turn into a {@code *} one.
+     */
+    public Map<String, Object> createToken(UUID userId, String name, List<String> scopes, Integer expiresInDays,
+            Set<String> callerScopes) {
         if (name == null || name.isBlank()) {
             throw ApiException.badRequest("token name is required");
         }
-        List<String> s = scopes == null || scopes.isEmpty() ? List.of("*") : scopes;
+        if (name.length() > MAX_TOKEN_NAME || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("token name must be at most " + MAX_TOKEN_NAME
+                    + " characters without control characters");
+        }
+        boolean unlimited = callerScopes.contains("*");
+        List<String> s = scopes == null || scopes.isEmpty() ? (unlimited ? List.of("*") : List.copyOf(callerScopes)) : scopes;
         for (String scope : s) {
             if (!SCOPES.contains(scope)) {
                 throw ApiException.badRequest("unknown scope: " + scope + " (known: " + SCOPES + ")");
+            }
+            if (!unlimited && !callerScopes.contains(scope)) {
+                throw ApiException.forbidden("a token may only create tokens within its own scopes " + callerScopes
+                        + "; " + scope + " is not one of them");
             }
         }
         if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
@@ -195,6 +275,17 @@ public final class IdentityService {
         Map<String, Object> m = t.toJson();
         m.put("token", secret);
         return m;
+    }
+
+    /** Deletes the live API token with this secret if it is {@code userId}'s; false otherwise. */
+    public boolean revokeOwnApiToken(UUID userId, String secret) {
+        if (secret == null || secret.isBlank()) {
+            return false;
+        }
+        return users.resolveToken(Secrets.sha256Hex(secret.trim()))
+                .filter(e -> e.getKey().id().equals(userId))
+                .map(e -> users.deleteToken(userId, e.getValue().id()))
+                .orElse(false);
     }
 
     // --- credentials on requests
@@ -211,7 +302,7 @@ public final class IdentityService {
                 ? Set.copyOf(l.stream().map(String::valueOf).toList()) : Set.of("*");
         // the user may have been disabled or demoted since the token was issued
         return users.findUser(id).filter(UserRecord::active)
-                .map(u -> new Principal(u.id(), u.username(), u.admin(), scopes, "jwt"));
+                .map(u -> new Principal(u.id(), u.username(), u.admin(), scopes, "jwt", u.mustChangePassword()));
     }
 
     /**
@@ -251,10 +342,16 @@ public final class IdentityService {
             return Optional.empty();
         }
         return users.resolveToken(Secrets.sha256Hex(secret.trim())).map(e -> new Principal(e.getKey().id(),
-                e.getKey().username(), e.getKey().admin(), Set.copyOf(e.getValue().scopes()), "token"));
+                e.getKey().username(), e.getKey().admin(), Set.copyOf(e.getValue().scopes()), "token",
+                e.getKey().mustChangePassword()));
     }
 
     public Optional<Principal> fromPassword(String username, String password) {
+        // a lockout holds for remembered passwords too; the check itself is in checkPassword
+        Optional<LoginThrottle.Refusal> refusal = throttle.check(username, ClientAddress.current());
+        if (refusal.isPresent()) {
+            throw new ThrottledException(refusal.get());
+        }
         String key = Secrets.sha256Hex(username + "\u0000" + password);
         Map.Entry<Principal, Long> hit = basicCache.get(key);
         long now = System.currentTimeMillis();
@@ -262,7 +359,7 @@ public final class IdentityService {
             return Optional.of(hit.getKey());
         }
         Optional<Principal> p = checkPassword(username, password)
-                .map(u -> new Principal(u.id(), u.username(), u.admin(), Set.of("*"), "password"));
+                .map(u -> new Principal(u.id(), u.username(), u.admin(), Set.of("*"), "password", u.mustChangePassword()));
         p.ifPresent(pr -> {
             if (basicCache.size() > 10_000) {
                 basicCache.clear();
@@ -275,6 +372,18 @@ public final class IdentityService {
     /** Forgets cached password checks (after a password change or user update). */
     public void invalidateCaches() {
         basicCache.clear();
+        for (Runnable r : credentialListeners) {
+            r.run();
+        }
+    }
+
+    /** {@code r} runs whenever a password, a role or a user changes ({@link #invalidateCaches}). */
+    public void onCredentialsChanged(Runnable r) {
+        credentialListeners.add(r);
+    }
+
+    public void removeCredentialsListener(Runnable r) {
+        credentialListeners.remove(r);
     }
 
     /**

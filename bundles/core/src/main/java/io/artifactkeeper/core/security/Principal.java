@@ -13,8 +13,14 @@ import io.artifactkeeper.api.format.Caller;
  * @param admin whether the user is an administrator
  * @param scopes what the credential allows ("*" for a password or session, the token's scopes for an API token)
  * @param via how the caller authenticated: password, jwt, token
+ * @param mustChangePassword the user must change their password before doing anything else
  */
-public record Principal(UUID userId, String username, boolean admin, Set<String> scopes, String via) {
+public record Principal(UUID userId, String username, boolean admin, Set<String> scopes, String via,
+        boolean mustChangePassword) {
+
+    public Principal(UUID userId, String username, boolean admin, Set<String> scopes, String via) {
+        this(userId, username, admin, scopes, via, false);
+    }
 
     public boolean hasScope(String scope) {
         if (scopes.contains("*")) {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.artifactkeeper.api.format.RepositoryType;
+import io.artifactkeeper.core.security.SecretBox;
 
 /** Repositories, virtual members, permissions and artifact rows in PostgreSQL. */
 public final class RepositoryStore {
@@ -30,11 +31,13 @@ public final class RepositoryStore {
     private static final long KEY_CACHE_MS = 2000;
 
     private final Jdbi jdbi;
+    private final SecretBox secrets;
     private final java.util.concurrent.ConcurrentHashMap<String, Map.Entry<Optional<RepositoryRecord>, Long>> byKey =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public RepositoryStore(Jdbi jdbi) {
+    public RepositoryStore(Jdbi jdbi, SecretBox secrets) {
         this.jdbi = jdbi;
+        this.secrets = secrets;
     }
 
     /** Forgets cached lookups after a change to repositories. */
@@ -66,12 +69,63 @@ public final class RepositoryStore {
         }
     }
 
-    static RepositoryRecord repo(ResultSet rs) throws SQLException {
+    /** Settings as they go into the database: secrets sealed (values already sealed stay as they are). */
+    private Map<String, Object> sealed(Map<String, Object> settings) {
+        if (settings == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(settings);
+        for (String k : SecretBox.SECRET_SETTINGS) {
+            if (out.get(k) instanceof String v && !v.isEmpty() && !SecretBox.isSealed(v)) {
+                out.put(k, secrets.seal(v));
+            }
+        }
+        return out;
+    }
+
+    /** Settings as the server uses them: secrets opened (plain rows from before encryption read as they are). */
+    private Map<String, Object> opened(Map<String, Object> settings) {
+        if (settings.keySet().stream().noneMatch(SecretBox.SECRET_SETTINGS::contains)) {
+            return settings;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(settings);
+        for (String k : SecretBox.SECRET_SETTINGS) {
+            if (out.get(k) instanceof String v) {
+                out.put(k, secrets.open(v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Seals secrets that rows written before encryption hold in plain text. Runs on every start;
+     * returns how many repositories it rewrote.
+     */
+    public int encryptPlainSecrets() {
+        return jdbi.inTransaction(h -> {
+            int n = 0;
+            for (Map.Entry<UUID, String> row : h.createQuery("SELECT id, settings::text AS s FROM repositories FOR UPDATE")
+                    .map((rs, c) -> Map.entry(rs.getObject("id", UUID.class), rs.getString("s"))).list()) {
+                Map<String, Object> settings = jsonMap(row.getValue());
+                boolean plain = SecretBox.SECRET_SETTINGS.stream()
+                        .anyMatch(k -> settings.get(k) instanceof String v && !v.isEmpty() && !SecretBox.isSealed(v));
+                if (plain) {
+                    h.createUpdate("UPDATE repositories SET settings = CAST(:s AS jsonb) WHERE id = :id")
+                            .bind("id", row.getKey()).bind("s", jsonText(sealed(settings))).execute();
+                    n++;
+                }
+            }
+            changed();
+            return n;
+        });
+    }
+
+    RepositoryRecord repo(ResultSet rs) throws SQLException {
         Long quota = rs.getObject("quota_bytes", Long.class);
         return new RepositoryRecord(rs.getObject("id", UUID.class), rs.getString("key"), rs.getString("name"),
                 rs.getString("description"), rs.getString("format"), RepositoryType.fromWire(rs.getString("repo_type")),
                 rs.getBoolean("is_public"), rs.getString("upstream_url"), quota,
-                jsonMap(rs.getString("settings_text")), IdentityStore.instant(rs, "created_at"),
+                opened(jsonMap(rs.getString("settings_text"))), IdentityStore.instant(rs, "created_at"),
                 IdentityStore.instant(rs, "updated_at"));
     }
 
@@ -119,7 +173,7 @@ public final class RepositoryStore {
                 + "is_public, upstream_url, quota_bytes, settings) VALUES (:id, :k, :n, :d, :f, :t, :p, :u, :q, "
                 + "CAST(:s AS jsonb))").bind("id", id).bind("k", key).bind("n", name).bind("d", description)
                 .bind("f", format).bind("t", type.wireName()).bind("p", isPublic).bind("u", upstream)
-                .bind("q", quota).bind("s", jsonText(settings)).execute());
+                .bind("q", quota).bind("s", jsonText(sealed(settings))).execute());
         changed();
         return find(id).orElseThrow();
     }
@@ -131,7 +185,7 @@ public final class RepositoryStore {
                 + "upstream_url = coalesce(:u, upstream_url), quota_bytes = coalesce(:q, quota_bytes), "
                 + "settings = coalesce(CAST(:s AS jsonb), settings), updated_at = now() WHERE id = :id")
                 .bind("id", id).bind("n", name).bind("d", description).bind("p", isPublic).bind("u", upstream)
-                .bind("q", quota).bind("s", settings == null ? null : jsonText(settings)).execute());
+                .bind("q", quota).bind("s", settings == null ? null : jsonText(sealed(settings))).execute());
         changed();
     }
 

@@ -79,7 +79,8 @@ public final class DatabaseComponent implements Database {
         if (!Driver.isRegistered()) {
             Driver.register();
         }
-        String url = firstNonBlank(config.url(), context.getProperty("ak.database.url"));
+        String url = firstNonBlank(config.url(), firstNonBlank(launchSecret(context, "database.url"),
+                context.getProperty("ak.database.url")));
         if (url == null) {
             Path dataDir = Path.of(firstNonBlank(context.getProperty("ak.data.dir"), "data")).toAbsolutePath().normalize();
             server = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dataDir.resolve("postgres-bin"),
@@ -95,7 +96,8 @@ public final class DatabaseComponent implements Database {
             server = null;
             database = new PooledDatabase(new ConnectionSettings(url,
                     firstNonBlank(config.username(), context.getProperty("ak.database.username")),
-                    firstNonEmpty(config._password(), context.getProperty("ak.database.password")),
+                    firstNonEmpty(config._password(), firstNonEmpty(launchSecret(context, "database.password"),
+                            context.getProperty("ak.database.password"))),
                     config.pool_size(), config.connection_timeout_ms(), config.busy_wait_ms()), false);
         }
         LOG.info("Database: {} ({}, pool of {}, connection timeout {} ms, busy pool wait {} ms)", database.describe(),
@@ -126,6 +128,26 @@ public final class DatabaseComponent implements Database {
         } catch (SQLException e) {
             LOG.debug("could not deregister the PostgreSQL driver", e);
         }
+    }
+
+    /**
+     * A secret the launcher was given (the database URL may carry a password): read from the
+     * owner-only file named by {@code ak.secrets.file}, since framework properties show on the Web
+     * Console. The core reads the same file (its {@code LaunchSecrets}); a few lines twice rather
+     * than a new exported API.
+     */
+    static String launchSecret(BundleContext context, String name) {
+        String f = context.getProperty("ak.secrets.file");
+        if (f == null || f.isBlank() || !java.nio.file.Files.isRegularFile(Path.of(f))) {
+            return null;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(Path.of(f), java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            return null;
+        }
+        return p.getProperty(name);
     }
 
     private static String firstNonBlank(String a, String b) {

@@ -5,7 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -83,6 +87,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         long t0 = System.nanoTime();
         Files.createDirectories(dataDir);
         Files.createDirectories(binariesDir);
+        // the binaries this process runs: nobody else may replace them (zonky extracts them world-writable)
+        makePrivate(binariesDir);
         Path key = dataDir.toRealPath();
         if (!RUNNING.add(key)) {
             throw new IllegalStateException("an embedded PostgreSQL is already running on " + dataDir + " in this process");
@@ -145,6 +151,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("log_rotation_age", "1d")
                     .setServerConfig("log_rotation_size", "0")
                     .start();
+            makePrivate(binariesDir);
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, password, dataDir, key);
             try {
                 if (secureAfterStart) {
@@ -166,6 +173,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } finally {
             if (!started) {
                 RUNNING.remove(key);
+            }
+        }
+    }
+
+    /**
+     * Folders 0700, executables 0700, other files 0600 under {@code dir} (symbolic links are left
+     * alone, not followed).
+     */
+    static void makePrivate(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> rwx = PosixFilePermissions.fromString("rwx------");
+        Set<PosixFilePermission> rw = PosixFilePermissions.fromString("rw-------");
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                boolean exec = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || Files.getPosixFilePermissions(p,
+                        LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
+                Files.setPosixFilePermissions(p, exec ? rwx : rw);
             }
         }
     }

@@ -62,7 +62,8 @@ class EmbeddedPostgresServerTest {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data, TestPostgres.BINARIES, 0)) {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             System.out.println("[measure] embedded PostgreSQL restart on an initialized data directory: " + ms + " ms");
-            assertThat(ms).as("start time on an initialized data directory").isLessThan(2500);
+            // measured above; bounded generously so that a loaded 2-core CI machine does not flake (it took ~1 s idle)
+            assertThat(ms).as("start time on an initialized data directory").isLessThan(30_000);
             assertThat(TestPostgres.queryOne(TestPostgres.url(server), "SELECT v FROM kept")).isEqualTo("hello");
         }
     }
@@ -143,14 +144,15 @@ class EmbeddedPostgresServerTest {
             assertThatThrownBy(() -> EmbeddedPostgresServer.start(data, TestPostgres.BINARIES, taken.getLocalPort()))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("port " + taken.getLocalPort());
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
+            // "at once": well before any start-up timeout (60 s), however loaded the machine
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(15_000);
         }
         Files.delete(SuperuserSecret.fileFor(data));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> EmbeddedPostgresServer.start(data, TestPostgres.BINARIES, 0))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(SuperuserSecret.fileFor(data).toString());
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(15_000);
         assertThat(data.resolve("postmaster.pid")).doesNotExist();
     }
 

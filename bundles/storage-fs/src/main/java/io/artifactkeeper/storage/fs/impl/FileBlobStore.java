@@ -12,13 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -27,6 +31,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -120,8 +125,12 @@ public final class FileBlobStore implements BlobStore {
         this.tmp = this.root.resolve(TMP_DIR);
         this.fsync = fsync;
         try {
-            Files.createDirectories(blobs);
-            Files.createDirectories(tmp);
+            Files.createDirectories(blobs, dirAttributes());
+            Files.createDirectories(tmp, dirAttributes());
+            // also on a store created before blobs were private: the root closed is all closed
+            for (Path d : new Path[] {this.root, blobs, tmp}) {
+                makePrivate(d, DIR_PERMISSIONS);
+            }
         } catch (IOException e) {
             throw new IOException("cannot create the blob store at " + this.root + ": " + e, e);
         }
@@ -244,12 +253,41 @@ public final class FileBlobStore implements BlobStore {
         return new BlobRef(digest, size, now.toMillis());
     }
 
+    // Blobs are readable by the server's user only (0600, folders 0700): other local users must
+    // neither read private artifacts nor plant bytes that would be served as them.
+    private static final Set<PosixFilePermission> DIR_PERMISSIONS =
+            PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_PERMISSIONS =
+            PosixFilePermissions.fromString("rw-------");
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    private static FileAttribute<?>[] dirAttributes() {
+        return POSIX ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(DIR_PERMISSIONS)} : new FileAttribute<?>[0];
+    }
+
+    private static FileAttribute<?>[] fileAttributes() {
+        return POSIX ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS)} : new FileAttribute<?>[0];
+    }
+
+    /** Best effort: a root the server does not own (a mount) keeps its mode, with a warning. */
+    private static void makePrivate(Path p, Set<PosixFilePermission> perms) {
+        try {
+            if (POSIX && Files.exists(p) && !Files.getPosixFilePermissions(p).equals(perms)) {
+                Files.setPosixFilePermissions(p, perms);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(Level.WARNING, "cannot make {0} private to the server''s user: {1}", new Object[] {p, e.toString()});
+        }
+    }
+
     /** A new empty file in tmp/, recreating tmp/ (but never the root) if someone removed it. */
     private Path createTemporary() throws IOException {
         for (int attempt = 0;; attempt++) {
             Path temp = tmp.resolve(UUID.randomUUID() + TEMP_SUFFIX);
             try {
-                return Files.createFile(temp);
+                return Files.createFile(temp, fileAttributes());
             } catch (NoSuchFileException e) {
                 if (attempt > 0) {
                     throw e;
@@ -271,7 +309,7 @@ public final class FileBlobStore implements BlobStore {
             throw new NoSuchFileException(root.toString(), null, "blob store root is missing (volume not mounted?)");
         }
         try {
-            Files.createDirectory(tmp);
+            Files.createDirectory(tmp, dirAttributes());
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(tmp)) {
                 throw new IOException("blob store " + root + ": " + tmp + " exists but is not a directory", e);
@@ -292,7 +330,7 @@ public final class FileBlobStore implements BlobStore {
         }
         ensureDirectory(dir.getParent());
         try {
-            Files.createDirectory(dir);
+            Files.createDirectory(dir, dirAttributes());
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir)) {
                 throw e;

@@ -90,6 +90,20 @@ class FileBlobStoreTest extends BlobStoreConformance {
     }
 
     @Test
+    void blobsAndTheirFoldersAreTheServersOnly() throws IOException {
+        BlobRef ref = put("hello".getBytes(StandardCharsets.US_ASCII));
+        Path blob = fileStore().blobPath(ref.sha256());
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(blob)))
+                .isEqualTo("rw-------");
+        for (Path d = blob.getParent(); d.startsWith(root); d = d.getParent()) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(d))).as(d.toString())
+                    .isEqualTo("rwx------");
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("tmp"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
     void forEachIgnoresFilesThatAreNotBlobs() throws IOException {
         BlobRef ref = put("hello".getBytes(StandardCharsets.US_ASCII));
         String other = Sha256.of(new byte[] {1});

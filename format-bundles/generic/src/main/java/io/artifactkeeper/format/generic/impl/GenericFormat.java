@@ -39,8 +39,9 @@ import io.artifactkeeper.format.support.PathCodec;
 @Component
 public final class GenericFormat implements FormatHandler {
 
+    // "/generic/" too: Artifact Keeper's own clients and suites use that spelling
     private static final FormatDescriptor DESCRIPTOR = new FormatDescriptor("generic", List.of("raw"), "general",
-            "Generic", List.of());
+            "Generic", List.of()).withMountAliases("generic");
 
     /** A folder: the root (empty) or segments each followed by '/'. */
     private static final String FOLDER = "{folder:(?:[^/]+/)*}";
@@ -162,19 +163,26 @@ public final class GenericFormat implements FormatHandler {
     }
 
     /**
-     * The page. Each link is "./" and the child's name percent-encoded, so that it is always a
-     * relative path resolved against this page's own http(s) URL: a stored name such as
-     * {@code javascript:alert(1)} cannot become a link with a scheme of its own.
+     * The page. Names are whatever uploaders (or an upstream's page) chose, so every link is relative
+     * and starts with {@code ./} (a child named {@code javascript:alert(1)} is a path, never a scheme),
+     * the name is percent-encoded, and all of it goes through OWASP Encoder for its HTML context.
      */
     static byte[] page(String title, Iterable<String> children) {
-        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><title>Index of ")
-                .append(Encode.forHtml(title)).append("</title></head><body><h1>Index of ")
-                .append(Encode.forHtml(title)).append("</h1><ul>\n");
+        String t = Encode.forHtml("Index of " + title);
+        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(t)
+                .append("</title></head><body><h1>").append(t).append("</h1><ul>\n");
         for (String c : children) {
-            sb.append("<li><a href=\"").append(Encode.forHtmlAttribute("./" + PathCodec.encodePath(c))).append("\">")
-                    .append(Encode.forHtml(c)).append("</a></li>\n");
+            sb.append("<li><a href=\"").append(Encode.forHtmlAttribute(href(c))).append("\">").append(Encode.forHtml(c))
+                    .append("</a></li>\n");
         }
         sb.append("</ul></body></html>\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A relative link to a child: {@code ./} and the percent-encoded name (a folder keeps its slash). */
+    static String href(String child) {
+        boolean folder = child.endsWith("/");
+        String name = folder ? child.substring(0, child.length() - 1) : child;
+        return "./" + Encode.forUriComponent(name) + (folder ? "/" : "");
     }
 }

@@ -27,7 +27,7 @@ class GenericListingTest {
             w.repository("files").seed("d/" + name.replace("/", "_"), new byte[] {1});
         }
         String page = h.get("files", "d/").text();
-        assertThat(page).doesNotContain("<script>").doesNotContain("\"><");
+        assertThat(page).doesNotContain("<script");
         Matcher m = HREF.matcher(page);
         URI base = URI.create("https://registry.test/general/files/d/");
         int links = 0;

@@ -113,8 +113,9 @@ public final class NpmFormat implements FormatHandler {
             case PING -> json(200, NpmPackument.JSON.createObjectNode());
             case WHOAMI -> whoami(req);
             case LOGIN -> login(req, repo, r);
-            case LOGOUT -> method.equals("DELETE") ? ok(200) : notAllowed();
-            case AUDIT -> audit(req, repo, path);
+            case LOGOUT -> method.equals("DELETE") ? logout(req, repo, r) : notAllowed();
+            case AUDIT -> AUDIT_ENDPOINTS.contains(r.arg()) ? audit(req, repo, path)
+                    : renderError(404, "NOT_FOUND", "no such endpoint");
             case SEARCH -> search(req, repo);
             case DIST_TAGS -> switch (method) {
                 case "GET", "HEAD" -> json(200, NpmResolver.packument(repo, r.name())
@@ -238,6 +239,25 @@ public final class NpmFormat implements FormatHandler {
         o.put("token", token.get());
         return json(201, o);
     }
+
+    /** npm logout: the caller's own token is revoked; nobody else's. */
+    private FormatResponse logout(FormatRequest req, RepositoryContext repo, Route r) throws IOException {
+        if (req.caller().isAnonymous()) {
+            return renderError(401, "UNAUTHORIZED", "log in to log out").header("WWW-Authenticate",
+                    "Basic realm=\"Artifact Keeper\"");
+        }
+        if (!repo.revokeOwnApiToken(r.arg())) {
+            return renderError(403, "FORBIDDEN", "not a token of " + req.caller().username());
+        }
+        return ok(200);
+    }
+
+    /**
+     * The npm audit endpoints that are forwarded to a remote's upstream (with its credentials): no
+     * other path under {@code /-/npm/v1/security/}.
+     */
+    private static final java.util.Set<String> AUDIT_ENDPOINTS = java.util.Set.of("advisories/bulk", "audits/quick",
+            "audits");
 
     /** Audits go to the upstream of a remote (or of a virtual's first remote member); others know no advisory. */
     private FormatResponse audit(FormatRequest req, RepositoryContext repo, String path) throws IOException {
