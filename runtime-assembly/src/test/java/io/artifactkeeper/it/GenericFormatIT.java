@@ -43,10 +43,11 @@ class GenericFormatIT extends FormatTck {
 
     /**
      * A remote's folder listing names what its upstream's own page lists (nothing of it cached yet), at
-     * the root and below; the virtual repository's, its members' union.
+     * the root and below; the virtual repository's, its members' union. Before the kit stops the
+     * upstream (order 7).
      */
     @Test
-    @Order(100)
+    @Order(6)
     void aRemoteListsWhatItsUpstreamListsAndAVirtualTheUnion() throws Exception {
         Sample up = sample("listed-upstream");
         publish(upstream, "tck-local", up);
