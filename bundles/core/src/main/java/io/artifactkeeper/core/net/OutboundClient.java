@@ -1,11 +1,14 @@
 package io.artifactkeeper.core.net;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,11 +36,67 @@ public final class OutboundClient {
         return policy;
     }
 
-    /** Sends {@code request} (after checking its URL); redirects are returned, not followed. */
+    /**
+     * Whether a request may carry its own {@code Host} header (the launcher allows it with
+     * {@code jdk.httpclient.allowRestrictedHeaders=host}); without it plain-HTTP requests cannot be
+     * pinned to the checked address.
+     */
+    static final boolean CAN_PIN = canSetHost();
+
+    private static boolean canSetHost() {
+        try {
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Host", "example.org");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Sends {@code request} (after checking its URL); redirects are returned, not followed.
+     *
+     * <p>A plain-HTTP request goes to the address the filter checked (the URL's host replaced by that
+     * address, the name kept in {@code Host}): the JDK client would otherwise resolve the name again,
+     * and a name whose DNS answer changes in between (rebinding) would reach an address nobody
+     * checked. An https request keeps its name for TLS, and there the certificate check refuses an
+     * answer that changed to a host without a certificate for the name.
+     */
     public <T> HttpResponse<T> sendOnce(HttpRequest request, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
-        policy.check(request.uri());
-        return http.send(request, body);
+        List<InetAddress> checked = policy.check(request.uri());
+        return http.send(pinned(request, checked), body);
+    }
+
+    static HttpRequest pinned(HttpRequest request, List<InetAddress> checked) throws OutboundPolicy.OutboundRefusedException {
+        URI u = request.uri();
+        if (!CAN_PIN || checked.isEmpty() || !"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            return request;
+        }
+        InetAddress a = checked.get(0);
+        String literal = a instanceof Inet6Address ? "[" + a.getHostAddress().replaceAll("%.*$", "") + "]" : a.getHostAddress();
+        if (literal.equalsIgnoreCase(u.getHost())) {
+            return request;
+        }
+        try {
+            // spelled out, not URI.resolve: a path starting with // would name another host there
+            URI target = URI.create(u.getScheme() + "://" + (u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@")
+                    + literal + (u.getPort() < 0 ? "" : ":" + u.getPort()) + rawPathAndQuery(u));
+            if (!literal.equalsIgnoreCase(target.getHost())) {
+                throw new IllegalArgumentException("host changed");
+            }
+            String host = u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+            return HttpRequest.newBuilder(request, (n, v) -> !n.equalsIgnoreCase("Host")).uri(target).header("Host", host)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            // fail closed: sending it unpinned would reopen the rebinding window
+            throw new OutboundPolicy.OutboundRefusedException("outbound request to " + u + " refused: cannot address it by "
+                    + literal + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String rawPathAndQuery(URI u) {
+        String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
     }
 
     /** Sends {@code request}, following redirects as described above; each hop is checked first. */

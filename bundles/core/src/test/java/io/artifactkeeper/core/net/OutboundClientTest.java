@@ -26,10 +26,16 @@ import io.artifactkeeper.api.net.OutboundPolicy.OutboundRefusedException;
 
 /** Redirect handling against real listeners, all on 127.0.0.1. */
 class OutboundClientTest {
+    static {
+        // as the launcher sets it (before the JDK's HTTP client reads it)
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+    }
+
     private HttpServer a;
     private HttpServer b;
     /** path -> the Authorization header each request carried ("-" for none). */
     private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
+    private final List<String> hosts = new CopyOnWriteArrayList<>();
     private final OutboundClient client = new OutboundClient(
             new OutboundFilter(List.of("127.0.0.1/32"), InetAddress::getAllByName), Duration.ofSeconds(2));
 
@@ -50,6 +56,7 @@ class OutboundClientTest {
         s.createContext("/", ex -> {
             String path = ex.getRequestURI().getPath();
             String auth = ex.getRequestHeaders().getFirst("Authorization");
+            hosts.add(ex.getRequestHeaders().getFirst("Host"));
             seen.computeIfAbsent(ex.getLocalAddress().getPort() + path, k -> new CopyOnWriteArrayList<>())
                     .add(auth == null ? "-" : auth);
             String q = ex.getRequestURI().getQuery();
@@ -129,6 +136,25 @@ class OutboundClientTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(seen.keySet()).noneMatch(k -> k.endsWith("/y"));
+    }
+
+    @Test
+    void plainHttpGoesToTheCheckedAddressNotToASecondLookup() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(OutboundClient.CAN_PIN, "Host header not allowed in this JVM");
+        // the name exists only for the filter: a second lookup by the JDK would fail (or, with a
+        // rebinding DNS, give another answer); the request arriving proves the checked address was used
+        OutboundClient pinned = new OutboundClient(new OutboundFilter(List.of("127.0.0.1/32"), host -> host.equals("upstream.test")
+                ? new InetAddress[] {InetAddress.getByName("127.0.0.1")} : InetAddress.getAllByName(host)), Duration.ofSeconds(2));
+        int port = a.getAddress().getPort();
+        HttpResponse<String> r = pinned.send(HttpRequest.newBuilder(URI.create("http://upstream.test:" + port + "/pinned?q=1%202"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("ok /pinned");
+        assertThat(hosts).containsExactly("upstream.test:" + port);
+        // a redirect to a relative Location stays on the name (and is pinned again)
+        HttpResponse<String> red = pinned.send(HttpRequest.newBuilder(URI.create("http://upstream.test:" + port + "/r" + to("/after")))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(red.body()).isEqualTo("ok /after");
+        assertThat(hosts).endsWith("upstream.test:" + port);
     }
 
     @Test

@@ -269,7 +269,11 @@ public final class FormatHarness {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(i.atZone(ZoneOffset.UTC));
     }
 
-    /** The core's path rules, enforced here as the core does before a format sees a path. */
+    /**
+     * The core's path rules, enforced here as the core does before a format sees a path. A trailing
+     * slash stays, as the core keeps it: PyPI's {@code simple/{project}/} differs from
+     * {@code simple/{project}} (which redirects to it).
+     */
     static String normalize(String raw) {
         String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         List<String> segs = new ArrayList<>();
@@ -282,9 +286,8 @@ public final class FormatHarness {
             }
             segs.add(s);
         }
-        // as the core: a trailing '/' stays (it names a folder: generic and Maven listings)
-        String path = String.join("/", segs);
-        return !segs.isEmpty() && decoded.endsWith("/") ? path + "/" : path;
+        // the core keeps a trailing slash (a PEP 503 page, a directory listing): so does the harness
+        return String.join("/", segs) + (!segs.isEmpty() && decoded.endsWith("/") ? "/" : "");
     }
 
     /** A request as the format sees it. */
