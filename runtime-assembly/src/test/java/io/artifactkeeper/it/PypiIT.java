@@ -109,6 +109,11 @@ class PypiIT extends FormatTck {
         twine = tool("twine", "twine");
         poetry = tool("poetry", "python3-poetry");
         buildPython = "/usr/bin/python3";
+        // the README says "tested with >= these"
+        for (String tool : List.of(pip, twine, poetry)) {
+            System.out.println("PypiIT client: " + run(tmp, env(), tool, "--version").out().strip().lines().findFirst()
+                    .orElse(tool + ": no version"));
+        }
         Result r = run(tmp, env(), buildPython, "-c", "import setuptools, wheel");
         assertThat(r.code()).as("the Debian python3 must have setuptools and wheel to build the test packages "
                 + "(apt packages python3-setuptools python3-wheel): " + r.out()).isZero();

@@ -57,8 +57,8 @@ class WasmPluginIT {
         plugins = Path.of(System.getProperty("ak.wasm.plugins", "../wasm-bridge/target/plugins"));
         assertThat(plugins.resolve("unitypkg/plugin.wasm")).as("example plugins are built by the wasm-bridge module "
                 + "(needs clang and lld: apt-get install clang lld)").exists();
-        requireTool("git", "--version");
-        requireTool("python3", "-m", "pip", "--version");
+        System.out.println("[wasm-it] " + requireTool("git", "--version").trim());
+        System.out.println("[wasm-it] " + requireTool("python3", "-m", "pip", "--version").trim());
         ak = new Distribution(tmp.resolve("data")).start();
         long ms = ak.awaitReady(Duration.ofSeconds(180));
         admin = ak.adminBasic();
@@ -85,13 +85,14 @@ class WasmPluginIT {
         }
     }
 
-    static void requireTool(String... cmd) throws Exception {
+    static String requireTool(String... cmd) throws Exception {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", cmd) + " failed: " + out);
             }
+            return out;
         } catch (java.io.IOException e) {
             throw new AssertionError(cmd[0] + " is not installed (apt-get install git python3-pip): " + e.getMessage());
         }
@@ -295,8 +296,124 @@ class WasmPluginIT {
         assertThat(ak.logText()).contains("GET /ext/wheelhouse/pyrepo/simple/demo-pkg/ 200");
     }
 
+    static void repository(String key, String format, String type, String upstreamUrl, boolean isPublic) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("key", key, "format", format, "repo_type", type,
+                "is_public", isPublic));
+        if (upstreamUrl != null) {
+            body.put("upstream_url", upstreamUrl);
+            // the upstream is a private repository on this same server; its index is refreshed after 1 s
+            body.put("settings", Map.of("upstream_username", "admin", "upstream_password", Distribution.ADMIN_PASSWORD,
+                    "metadata_ttl_seconds", 1));
+        }
+        ok(ak.json("POST", "/api/v1/repositories", admin, body), 201);
+    }
+
+    static void members(String virtual, String... keys) throws Exception {
+        List<Map<String, Object>> ms = new ArrayList<>();
+        for (int i = 0; i < keys.length; i++) {
+            ms.add(Map.of("member_key", keys[i], "priority", i + 1));
+        }
+        ok(ak.json("PUT", "/api/v1/repositories/" + virtual + "/members", admin, Map.of("members", ms)), 200);
+    }
+
+    static List<String> packages(JsonNode index) {
+        List<String> out = new ArrayList<>();
+        index.get("packages").forEach(p -> out.add(p.get("name").asText() + "@" + p.get("version").asText()));
+        return out;
+    }
+
     @Test
     @Order(4)
+    void pluginFormatsAsRemoteAndVirtualRepositories() throws Exception {
+        byte[] pkg = gzip("a unity package\n".repeat(100)); // the bytes test 2 uploaded to "unity"
+        // a remote of "unity" on this same server, a second hosted repository, a virtual over both
+        repository("unity-remote", "unitypkg", "remote", ak.url() + "/ext/unitypkg/unity", false);
+        repository("unity-side", "unitypkg", "local", null, false);
+        repository("unity-all", "unitypkg", "virtual", null, false);
+        repository("unity-through", "unitypkg", "virtual", null, false);
+        members("unity-all", "unity-side", "unity-remote");
+        members("unity-through", "unity-remote");
+        byte[] side = gzip("the side tool\n".repeat(50));
+        ok(ak.send("PUT", "/ext/unitypkg/unity-side/tools/side-tool-2.0.0.unitypackage", admin, "application/octet-stream",
+                side), 201);
+
+        // the remote: its index is the upstream's file (fetched, kept for the TTL), its files are the upstream's bytes
+        JsonNode upstreamIndex = ok(ak.send("GET", "/ext/unitypkg/unity/index.json", admin, null, null), 200);
+        JsonNode remoteIndex = ok(ak.send("GET", "/ext/unitypkg/unity-remote/index.json", admin, null, null), 200);
+        assertThat(remoteIndex).isEqualTo(upstreamIndex);
+        assertThat(ok(ak.send("GET", "/ext/unitypkg/unity-remote/", admin, null, null), 200)).isEqualTo(upstreamIndex);
+        HttpResponse<byte[]> viaRemote = ak.getBytes("/ext/unitypkg/unity-remote/tools/cool-tool-1.2.3.unitypackage", admin);
+        assertThat(viaRemote.statusCode()).isEqualTo(200);
+        assertThat(viaRemote.body()).isEqualTo(pkg);
+        JsonNode cached = ok(ak.send("GET", "/api/v1/repositories/unity-remote/artifacts", admin, null, null), 200);
+        assertThat(cached.toString()).contains("tools/cool-tool-1.2.3.unitypackage");
+        // writes are refused by the core before the plugin runs
+        assertThat(ak.send("PUT", "/ext/unitypkg/unity-remote/tools/x-1.0.0.unitypackage", admin, "application/octet-stream",
+                pkg).statusCode()).isEqualTo(405);
+        assertThat(ak.send("PUT", "/ext/unitypkg/unity-all/tools/x-1.0.0.unitypackage", admin, "application/octet-stream",
+                pkg).statusCode()).isEqualTo(400);
+        assertThat(ak.send("DELETE", "/ext/unitypkg/unity-remote/tools/cool-tool-1.2.3.unitypackage", admin, null, null)
+                .statusCode()).isEqualTo(405);
+
+        // a new version upstream shows through the remote once the TTL (1 s) has passed
+        byte[] next = gzip("version 1.3.0\n".repeat(80));
+        ok(ak.send("PUT", "/ext/unitypkg/unity/tools/cool-tool-1.3.0.unitypackage", admin, "application/octet-stream", next),
+                201);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<String> seen = packages(remoteIndex);
+        while (!seen.contains("cool-tool@1.3.0")) {
+            assertThat(System.nanoTime()).as("the remote's index after its TTL: %s", seen).isLessThan(deadline);
+            Thread.sleep(200);
+            seen = packages(ok(ak.send("GET", "/ext/unitypkg/unity-remote/index.json", admin, null, null), 200));
+        }
+
+        // a virtual whose only member holding anything is the remote answers with the upstream's index as it is
+        JsonNode through = ok(ak.send("GET", "/ext/unitypkg/unity-through/index.json", admin, null, null), 200);
+        assertThat(packages(through)).contains("cool-tool@1.2.3", "cool-tool@1.3.0");
+        // a virtual over several: generate-index over the members' records (the hosted member's files, what the
+        // remote holds), and files from the first member that has them, fetched through the remote if need be
+        JsonNode merged = ok(ak.send("GET", "/ext/unitypkg/unity-all/index.json", admin, null, null), 200);
+        assertThat(packages(merged)).contains("side-tool@2.0.0", "cool-tool@1.2.3");
+        assertThat(ak.getBytes("/ext/unitypkg/unity-all/tools/side-tool-2.0.0.unitypackage", admin).body()).isEqualTo(side);
+        assertThat(ak.getBytes("/ext/unitypkg/unity-all/tools/cool-tool-1.3.0.unitypackage", admin).body()).isEqualTo(next);
+        assertThat(packages(ok(ak.send("GET", "/ext/unitypkg/unity-all/index.json", admin, null, null), 200)))
+                .as("what the remote fetched for the virtual is in its next index").contains("cool-tool@1.3.0");
+        assertThat(ak.send("GET", "/ext/unitypkg/unity-all/tools/none-9.9.9.unitypackage", admin, null, null).statusCode())
+                .isEqualTo(404);
+
+        // wheelhouse (handle-request): pip through a virtual over the hosted repository; the plugin's page links to
+        // the virtual's download URL, which resolves through the members
+        repository("py-all", "wheelhouse", "virtual", null, true);
+        members("py-all", "pyrepo");
+        HttpResponse<String> page = ak.send("GET", "/ext/wheelhouse/py-all/simple/demo-pkg/", null, null, null);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("/api/v1/repositories/py-all/download/demo_pkg-1.0.0-py3-none-any.whl#sha256=");
+        Path target = tmp.resolve("pip-virtual");
+        String out = run(tmp, "python3", "-m", "pip", "install", "--isolated", "--no-cache-dir", "--disable-pip-version-check",
+                "--index-url", ak.url() + "/ext/wheelhouse/py-all/simple/", "--target", target.toString(), "demo-pkg==1.0.0");
+        assertThat(out).contains("Successfully installed demo-pkg-1.0.0");
+        assertThat(Files.readString(target.resolve("demo_pkg/__init__.py"))).contains("VALUE = 42");
+        // POST reaches the plugin on a virtual repository (it stores nothing): the plugin's own 405, not the core's 400
+        HttpResponse<String> post = ak.send("POST", "/ext/wheelhouse/py-all/simple/", admin, "text/plain",
+                "x".getBytes(StandardCharsets.UTF_8));
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.body()).contains("read-only");
+
+        // a remote of wheelhouse whose upstream serves files by path: its pages list what it holds (the plugin sees
+        // records, and an upstream's records are not readable through WIT 1.0.0), so a file fetched once is installable
+        repository("py-remote", "wheelhouse", "remote", ak.url() + "/api/v1/repositories/pyrepo/download", true);
+        assertThat(ak.send("GET", "/ext/wheelhouse/py-remote/simple/demo-pkg/", null, null, null).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> fetched = ak.getBytes("/api/v1/repositories/py-remote/download/demo_pkg-1.0.0-py3-none-any.whl",
+                null);
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        Path target2 = tmp.resolve("pip-remote");
+        out = run(tmp, "python3", "-m", "pip", "install", "--isolated", "--no-cache-dir", "--disable-pip-version-check",
+                "--index-url", ak.url() + "/ext/wheelhouse/py-remote/simple/", "--target", target2.toString(), "demo-pkg==1.0.0");
+        assertThat(out).contains("Successfully installed demo-pkg-1.0.0");
+    }
+
+    @Test
+    @Order(5)
     void aRunawayPluginFailsItsCallsAndNothingElse() throws Exception {
         Map<String, byte[]> files = pluginFiles("runaway", "");
         // a small instruction budget, so that the endless loop runs out of fuel well before the time limit
@@ -373,7 +490,7 @@ class WasmPluginIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void disableEnableReloadAndTheConsolePage() throws Exception {
         ok(ak.send("POST", "/api/v1/plugins/unitypkg/disable", admin, null, null), 200);
         assertThat(ak.send("GET", "/ext/unitypkg/unity/index.json", admin, null, null).statusCode()).isEqualTo(503);
@@ -400,7 +517,7 @@ class WasmPluginIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void pluginsComeBackAfterARestart() throws Exception {
         JsonNode before = ok(ak.send("GET", "/api/v1/plugins", admin, null, null), 200);
         assertThat(ak.stop(Duration.ofSeconds(60))).isZero();
@@ -429,7 +546,7 @@ class WasmPluginIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void uninstall() throws Exception {
         ok(ak.send("DELETE", "/api/v1/repositories/wild", admin, null, null), 204);
         ok(ak.send("DELETE", "/api/v1/plugins/runaway", admin, null, null), 204);

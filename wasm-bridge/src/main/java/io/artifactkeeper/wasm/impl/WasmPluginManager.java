@@ -395,6 +395,11 @@ public final class WasmPluginManager {
             if (old != null) {
                 old.close(); // idle instances go now; one in use finishes its call, then goes
             }
+            if (p.handler != null && !p.handler.servesAs(p)) {
+                // the core compiled the old routes (handle-request or not, extensions) when it bound the
+                // service: a plugin whose routes changed is registered anew
+                unregister(p);
+            }
             register(p); // no-op when registered: the service stays, calls now reach the new runtime
             try {
                 store.dropModuleIfUnused(oldSha);

@@ -33,6 +33,13 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * as their own 400.
  */
 public final class SafeArchive {
+    /**
+     * Zip compression methods read here: stored, deflated, deflate64 and bzip2, which Commons Compress
+     * decodes by itself. It also offers zstd and xz through optional libraries that the runtime does not
+     * deploy: asking for them failed with NoClassDefFoundError (found by PypiFuzzTest#sdistZip).
+     */
+    private static final java.util.Set<Integer> READABLE_ZIP_METHODS = java.util.Set.of(0, 8, 9, 12);
+
     private SafeArchive() {
     }
 
@@ -226,11 +233,14 @@ public final class SafeArchive {
                 }
                 long budget = Math.min(limits.maxEntryBytes(), limits.maxTotalBytes() - total);
                 Counting content;
+                // Commons Compress does not check an entry's CRC-32: counted here as the bytes pass
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 try {
-                    if (!zip.canReadEntryData(e)) {
-                        throw new ArchiveException("entry " + printable(name) + " uses an unsupported compression");
+                    if (!READABLE_ZIP_METHODS.contains(e.getMethod()) || !zip.canReadEntryData(e)) {
+                        throw new ArchiveException("entry " + printable(name) + " uses an unsupported compression"
+                                + " (method " + e.getMethod() + ")");
                     }
-                    content = new Counting(zip.getInputStream(e), budget,
+                    content = new Counting(new java.util.zip.CheckedInputStream(zip.getInputStream(e), crc), budget,
                             new RatioCheck(Math.max(1, e.getCompressedSize()), limits.maxRatio()));
                 } catch (ArchiveException ae) {
                     throw ae;
@@ -262,6 +272,10 @@ public final class SafeArchive {
                 if (declared >= 0 && content.count != declared) {
                     throw new ArchiveException("entry " + printable(name) + " holds " + content.count
                             + " bytes where the directory says " + declared);
+                }
+                if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
+                    throw new ArchiveException("damaged entry " + printable(name) + " (its CRC-32 is not the one the "
+                            + "directory says)");
                 }
                 total += content.count;
             }

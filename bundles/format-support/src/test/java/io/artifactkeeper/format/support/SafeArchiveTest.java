@@ -185,4 +185,57 @@ class SafeArchiveTest {
         }
         return bo.toByteArray();
     }
+
+    /** A flipped CRC-32 (in the directory and the local header) is damage, not content. */
+    @Test
+    void refusesAZipEntryWhoseCrcIsWrong() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("pkg/a.txt"));
+            z.write("hello hello hello".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        byte[] ok = out.toByteArray();
+        SafeArchive.zip(new SeekableInMemoryByteChannel(ok), Limits.defaults(), (e, in) -> true);
+        byte[] bad = ok.clone();
+        bad[14] ^= 0x55;
+        for (int i = 0; i < bad.length - 4; i++) {
+            if (bad[i] == 0x50 && bad[i + 1] == 0x4b && bad[i + 2] == 1 && bad[i + 3] == 2) {
+                bad[i + 16] ^= 0x55;
+                break;
+            }
+        }
+        assertThatThrownBy(() -> SafeArchive.zip(new SeekableInMemoryByteChannel(bad), Limits.defaults(), (e, in) -> true))
+                .isInstanceOf(ArchiveException.class).hasMessageContaining("CRC-32");
+    }
+
+    /**
+     * Found by PypiFuzzTest#sdistZip: an entry naming zstd (93) made Commons Compress reach for a zstd
+     * library the runtime does not have (NoClassDefFoundError, a 500); methods it cannot decode alone
+     * are refused.
+     */
+    @Test
+    void refusesCompressionMethodsItCannotDecodeAlone() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("pkg/a.txt"));
+            z.write("hello".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        for (int method : new int[] {93, 95, 14}) {
+            byte[] b = out.toByteArray().clone();
+            // the method field of the local header (offset 8) and of the central directory entry (offset 10)
+            b[8] = (byte) method;
+            b[9] = 0;
+            for (int i = 0; i < b.length - 4; i++) {
+                if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 1 && b[i + 3] == 2) {
+                    b[i + 10] = (byte) method;
+                    b[i + 11] = 0;
+                    break;
+                }
+            }
+            assertThatThrownBy(() -> SafeArchive.zip(new SeekableInMemoryByteChannel(b), Limits.defaults(), (e, in) -> true))
+                    .as("method %d", method).isInstanceOf(ArchiveException.class).hasMessageContaining("unsupported compression");
+        }
+    }
 }

@@ -270,9 +270,9 @@ public final class FormatHarness {
     }
 
     /**
-     * The core's path rules, enforced here as the core does before a format sees a path; like the core's
-     * ({@code SafePath}), the path keeps a trailing slash ({@code blobs/uploads/}, {@code simple/demo/}), so
-     * a route template written for the kit matches the same requests in the server.
+     * The core's path rules, enforced here as the core does before a format sees a path. A trailing
+     * slash stays, as the core keeps it: PyPI's {@code simple/{project}/} differs from
+     * {@code simple/{project}} (which redirects to it).
      */
     static String normalize(String raw) {
         String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
@@ -286,8 +286,8 @@ public final class FormatHarness {
             }
             segs.add(s);
         }
-        String p = String.join("/", segs);
-        return !p.isEmpty() && decoded.endsWith("/") ? p + "/" : p;
+        // the core keeps a trailing slash (a PEP 503 page, a directory listing): so does the harness
+        return String.join("/", segs) + (!segs.isEmpty() && decoded.endsWith("/") ? "/" : "");
     }
 
     /** A request as the format sees it. */

@@ -3,14 +3,13 @@ package io.artifactkeeper.format.go.impl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.artifactkeeper.api.format.Access;
 import io.artifactkeeper.api.format.ArtifactDescription;
 import io.artifactkeeper.api.format.AssetContent;
 import io.artifactkeeper.api.format.FormatDescriptor;
@@ -20,11 +19,13 @@ import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
+import io.artifactkeeper.api.format.Route;
+import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.DocumentCache;
 
 /**
- * Go modules under {@code /go/{repo}/}, the GOPROXY protocol:
+ * Go modules under {@code /go/{repo}/}, the GOPROXY protocol, as routes:
  * <ul>
  * <li>{@code GET $module/@v/list}, {@code $module/@latest}, {@code $module/@v/$version.info},
  * {@code .mod}, {@code .zip}, with case-encoded module paths and versions;</li>
@@ -42,10 +43,26 @@ public final class GoFormat implements FormatHandler {
     private static final FormatDescriptor DESCRIPTOR = new FormatDescriptor("go", List.of(), "go", "Go modules",
             List.of(".zip", ".mod", ".info"));
     private static final ProxyPolicy PROXY = new GoProxyPolicy();
+    private static final List<Route> ROUTES = List.of(
+            // before the module routes: a module path never starts with sumdb/ (no dot in its first element)
+            Route.read("sumdb", "{path:sumdb(?:/.*)?}"),
+            Route.read("list", "{module+}/@v/list").metadata(),
+            Route.read("latest", "{module+}/@latest").metadata(),
+            Route.read("info", "{module+}/@v/{version}.info"),
+            Route.read("mod", "{module+}/@v/{version}.mod"),
+            Route.read("zip", "{module+}/@v/{version}.zip"),
+            Route.of("put-info", "PUT", "{module+}/@v/{version}.info", Access.WRITE),
+            Route.of("put-mod", "PUT", "{module+}/@v/{version}.mod", Access.WRITE),
+            Route.of("put-zip", "PUT", "{module+}/@v/{version}.zip", Access.WRITE));
 
     @Override
     public FormatDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    @Override
+    public List<Route> routes() {
+        return ROUTES;
     }
 
     @Override
@@ -55,45 +72,38 @@ public final class GoFormat implements FormatHandler {
 
     @Override
     public FormatResponse handle(FormatRequest req, RepositoryContext repo) throws IOException {
-        String path = req.path();
-        boolean read = req.method().equals("GET") || req.method().equals("HEAD");
-        if (path.equals("sumdb") || path.startsWith("sumdb/")) {
+        RouteMatch m = req.route();
+        if (m.is("sumdb")) {
             return FormatResponse.text(404, "not found: this proxy does not serve checksum databases "
                     + "(run the go command with GOSUMDB=off or GONOSUMDB for these modules)\n");
         }
-        Optional<GoRoute> parsed;
+        boolean write = m.name().startsWith("put-");
+        GoRoute.Kind kind = switch (write ? m.name().substring(4) : m.name()) {
+            case "list" -> GoRoute.Kind.LIST;
+            case "latest" -> GoRoute.Kind.LATEST;
+            case "info" -> GoRoute.Kind.INFO;
+            case "mod" -> GoRoute.Kind.MOD;
+            case "zip" -> GoRoute.Kind.ZIP;
+            default -> throw new IllegalStateException("route " + m.name());
+        };
+        GoRoute route;
         try {
-            parsed = GoRoute.parse(path);
+            route = GoRoute.of(kind, m.param("module"), m.route().variables().contains("version") ? m.param("version")
+                    : null).orElseThrow();
         } catch (GoRoute.BadEncodingException e) {
             return FormatResponse.text(400, "bad request: " + e.getMessage() + "\n");
         }
-        if (parsed.isEmpty()) {
-            return FormatResponse.text(404, "not found: " + path + " is not a GOPROXY path "
-                    + "($module/@v/list, $module/@latest, $module/@v/$version.info|.mod|.zip)\n");
-        }
-        GoRoute route = parsed.get();
-        if (!read && !req.method().equals("PUT")) {
-            return FormatResponse.text(405, "method not allowed\n").header("Allow", "GET, HEAD, PUT");
-        }
         if (!route.valid()) {
-            return read ? FormatResponse.text(404, "not found: " + route.problem() + "\n")
-                    : FormatResponse.text(400, route.problem() + "\n");
+            return write ? FormatResponse.text(400, route.problem() + "\n")
+                    : FormatResponse.text(404, "not found: " + route.problem() + "\n");
         }
-        if (!read) {
-            if (repo.type() == RepositoryType.REMOTE) {
-                return FormatResponse.text(405, "repository " + repo.key() + " is a remote (read-only) repository\n")
-                        .header("Allow", "GET, HEAD");
-            }
-            if (repo.type() == RepositoryType.VIRTUAL) {
-                return FormatResponse.text(400, "repository " + repo.key()
-                        + " is virtual: upload to one of its local members\n");
-            }
-            if (route.kind() == GoRoute.Kind.ZIP && req.contentLength() > GoModuleZip.MAX_ZIP) {
+        if (write) {
+            if (kind == GoRoute.Kind.ZIP && req.contentLength() > GoModuleZip.MAX_ZIP) {
                 return FormatResponse.text(413, "a module zip may be at most " + GoModuleZip.MAX_ZIP + " bytes (500 MiB)\n");
             }
             return GoUploads.put(repo, route, req.body());
         }
-        return switch (route.kind()) {
+        return switch (kind) {
             case LIST -> list(repo, route);
             case LATEST -> latest(repo, route);
             default -> file(repo, route);
@@ -109,14 +119,19 @@ public final class GoFormat implements FormatHandler {
         for (String v : versions) {
             b.append(v).append('\n');
         }
-        return FormatResponse.ok(GoRoute.Kind.LIST.contentType, b.toString().getBytes(StandardCharsets.UTF_8));
+        return generated(GoRoute.Kind.LIST, b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static FormatResponse latest(RepositoryContext repo, GoRoute route) throws IOException {
         return GoVersions.latest(repo, route)
-                .map(l -> FormatResponse.ok(GoRoute.Kind.LATEST.contentType, l.info()))
+                .map(l -> generated(GoRoute.Kind.LATEST, l.info()))
                 .orElseGet(() -> FormatResponse.text(404, "not found: module " + route.module() + ": no versions in "
                         + repo.key() + "\n"));
+    }
+
+    /** A document generated for this request, with its entity tag (the core answers a match with 304). */
+    private static FormatResponse generated(GoRoute.Kind kind, byte[] body) {
+        return FormatResponse.ok(kind.contentType, body).validators(DocumentCache.etag(body), null);
     }
 
     private static FormatResponse file(RepositoryContext repo, GoRoute route) throws IOException {
@@ -151,18 +166,11 @@ public final class GoFormat implements FormatHandler {
         }
         switch (route.kind()) {
             case ZIP -> {
-                Path tmp = Files.createTempFile("ak-go-check-", ".zip");
-                try {
-                    try (InputStream in = content.open()) {
-                        GoUploads.spool(in, tmp);
-                    }
-                    GoModuleZip.Contents c = GoUploads.checkZip(tmp, route);
-                    return GoUploads.description(route.module(), route.version(), route.kind(),
-                            Map.of("module", route.module(), "files", c.files(), "unpacked_bytes", c.unpackedBytes(),
-                                    "has_go_mod", c.goMod().isPresent()));
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                // read in place through the stored bytes' channel: no copy to a temporary file
+                GoModuleZip.Contents c = GoUploads.checkZip(content, route);
+                return GoUploads.description(route.module(), route.version(), route.kind(),
+                        Map.of("module", route.module(), "files", c.files(), "unpacked_bytes", c.unpackedBytes(),
+                                "has_go_mod", c.goMod().isPresent()));
             }
             case MOD -> {
                 try (InputStream in = content.open()) {

@@ -3,23 +3,24 @@ package io.artifactkeeper.format.go.impl;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Enumeration;
+import java.nio.channels.SeekableByteChannel;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+
+import io.artifactkeeper.format.support.SafeArchive;
+import io.artifactkeeper.format.support.SafeArchive.ArchiveException;
 
 /**
  * Checks a module zip against the rules of the Go Modules Reference ("Module zip files", as
- * golang.org/x/mod/zip enforces them) before it is stored: the file is read from disk through its
- * central directory, as the go command reads it, and every file is inflated once to prove its
- * declared size (a zip bomb stops at the limit). The rules, in the order they are checked:
+ * golang.org/x/mod/zip enforces them) before it becomes visible: the stored bytes are read in place
+ * through the zip's central directory ({@link SafeArchive#zip}, as the go command reads it; nothing is
+ * copied to a temporary file), and every file is inflated once to prove its declared size (a zip bomb
+ * stops one byte past what its header declares). The rules, in the order they are checked:
  * <ul>
- * <li>the zip is at most 500 MiB and readable;</li>
+ * <li>the zip is at most 500 MiB and readable; entry names are safe to unpack (SafeArchive: no
+ * absolute, backslashed or {@code ..} names);</li>
  * <li>every name starts with {@code module@version/} and the rest is a clean, valid file path;</li>
  * <li>no two names are equal under case folding (nor a file and a directory);</li>
  * <li>go.mod only in the module root, spelled "go.mod": a go.mod elsewhere marks a nested module,
@@ -28,6 +29,7 @@ import java.util.zip.ZipFile;
  * <li>go.mod and LICENSE at most 16 MiB, all files together at most 500 MiB uncompressed, each
  * file exactly as large as its header says.</li>
  * </ul>
+ * A zip that breaks a rule is an {@link ArchiveException} whose message names the rule (a 400).
  */
 final class GoModuleZip {
 
@@ -35,14 +37,12 @@ final class GoModuleZip {
     static final long MAX_GO_MOD = 16L << 20;
     static final long MAX_LICENSE = 16L << 20;
 
-    /** A module zip that breaks a rule; the message names it. */
-    static final class InvalidModuleZipException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        InvalidModuleZipException(String message) {
-            super(message);
-        }
-    }
+    /**
+     * Go's limits are the 500 MiB in all and the 16 MiB of go.mod and LICENSE (checked here per file);
+     * no ratio limit, as go has none (a module of generated text compresses far beyond 200:1).
+     */
+    private static final SafeArchive.Limits LIMITS = SafeArchive.Limits.defaults().withMaxEntries(1_000_000)
+            .withMaxEntryBytes(MAX_ZIP).withMaxTotalBytes(MAX_ZIP).withMaxRatio(0);
 
     /** What a valid zip holds: its go.mod (empty when it has none), file count and unpacked size. */
     record Contents(Optional<byte[]> goMod, int files, long unpackedBytes) {
@@ -51,143 +51,132 @@ final class GoModuleZip {
     private GoModuleZip() {
     }
 
-    static Contents check(Path zip, String modulePath, String version) throws IOException, InvalidModuleZipException {
-        long size = Files.size(zip);
+    /** Checks the zip of {@code size} bytes read through {@code zip}; the caller closes the channel. */
+    static Contents check(SeekableByteChannel zip, String modulePath, String version) throws IOException {
+        long size = zip.size();
         if (size > MAX_ZIP) {
-            throw new InvalidModuleZipException("module zip is " + size + " bytes; at most " + MAX_ZIP + " (500 MiB) allowed");
+            throw new ArchiveException("module zip is " + size + " bytes; at most " + MAX_ZIP + " (500 MiB) allowed");
         }
         String prefix = modulePath + "@" + version + "/";
-        ZipFile zf;
-        try {
-            zf = new ZipFile(zip.toFile());
-        } catch (IOException | IllegalArgumentException e) {
-            // not only ZipException: a file shorter than an end record is an EOFException
-            throw new InvalidModuleZipException("not a readable zip file: " + e.getMessage());
-        }
-        try (zf) {
-            Map<String, String> files = new HashMap<>();
-            Map<String, String> dirs = new HashMap<>();
-            byte[] goMod = null;
-            long total = 0;
-            int count = 0;
-            Enumeration<? extends ZipEntry> en;
-            try {
-                en = zf.entries();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidModuleZipException("zip entry names are not valid UTF-8");
+        Map<String, String> files = new HashMap<>();
+        Map<String, String> dirs = new HashMap<>();
+        byte[][] goMod = {null};
+        long[] total = {0};
+        int[] count = {0};
+        SafeArchive.zip(zip, LIMITS, (entry, content) -> {
+            String full = entry.name();
+            if (!full.startsWith(prefix)) {
+                throw new ArchiveException("file \"" + full + "\" is outside the module: every file must start with \""
+                        + prefix + "\"");
             }
-            while (true) {
-                ZipEntry e;
-                try {
-                    if (!en.hasMoreElements()) {
-                        break;
-                    }
-                    e = en.nextElement();
-                } catch (IllegalArgumentException ex) {
-                    throw new InvalidModuleZipException("zip entry names are not valid UTF-8");
-                }
-                String full = e.getName();
-                if (!full.startsWith(prefix)) {
-                    throw new InvalidModuleZipException("file \"" + full + "\" is outside the module: every file must start with \""
-                            + prefix + "\"");
-                }
-                String name = full.substring(prefix.length());
-                if (name.isEmpty()) {
-                    continue;
-                }
-                boolean isDir = name.endsWith("/");
-                if (isDir) {
-                    name = name.substring(0, name.length() - 1);
-                }
-                Optional<String> bad = GoModulePath.checkFilePath(name);
-                if (bad.isPresent()) {
-                    throw new InvalidModuleZipException(bad.get());
-                }
-                String folded = fold(name);
-                if (isDir) {
-                    String clash = files.get(folded);
-                    if (clash != null) {
-                        throw new InvalidModuleZipException("directory \"" + name + "\" collides with file \"" + clash
-                                + "\" (paths equal under case folding)");
-                    }
-                    dirs.putIfAbsent(folded, name);
-                    continue;
-                }
-                String clash = files.containsKey(folded) ? files.get(folded) : dirs.get(folded);
+            String name = full.substring(prefix.length());
+            if (name.isEmpty()) {
+                return true;
+            }
+            boolean isDir = entry.isDirectory() || name.endsWith("/");
+            if (name.endsWith("/")) {
+                name = name.substring(0, name.length() - 1);
+            }
+            Optional<String> bad = GoModulePath.checkFilePath(name);
+            if (bad.isPresent()) {
+                throw new ArchiveException(bad.get());
+            }
+            String folded = fold(name);
+            if (isDir) {
+                String clash = files.get(folded);
                 if (clash != null) {
-                    throw new InvalidModuleZipException("duplicate file \"" + name + "\""
-                            + (clash.equals(name) ? "" : " (equal to \"" + clash + "\" under case folding)"));
+                    throw new ArchiveException("directory \"" + name + "\" collides with file \"" + clash
+                            + "\" (paths equal under case folding)");
                 }
-                files.put(folded, name);
-                for (int s = name.indexOf('/'); s >= 0; s = name.indexOf('/', s + 1)) {
-                    String dir = name.substring(0, s);
-                    String f = files.get(fold(dir));
-                    if (f != null) {
-                        throw new InvalidModuleZipException("directory \"" + dir + "\" collides with file \"" + f
-                                + "\" (paths equal under case folding)");
-                    }
-                    dirs.putIfAbsent(fold(dir), dir);
-                }
-                String base = name.substring(name.lastIndexOf('/') + 1);
-                if (base.equalsIgnoreCase("go.mod")) {
-                    if (!name.equals("go.mod")) {
-                        throw new InvalidModuleZipException(name.contains("/")
-                                ? "file \"" + name + "\" marks a nested module: go.mod is allowed only in the module root, "
-                                        + "and files of nested modules do not belong in this zip"
-                                : "go.mod must be spelled \"go.mod\", not \"" + name + "\"");
-                    }
-                }
-                if (isVendoredPackageFile(name)) {
-                    throw new InvalidModuleZipException("file \"" + name + "\" is in a vendored package: "
-                            + "files in subdirectories of vendor/ are not part of a module zip");
-                }
-                long declared = e.getSize();
-                long limit = name.equals("go.mod") ? MAX_GO_MOD : name.equals("LICENSE") ? MAX_LICENSE : MAX_ZIP;
-                if (declared > limit) {
-                    throw new InvalidModuleZipException(name + " is " + declared + " bytes; at most " + limit + " allowed");
-                }
-                if (declared < 0) {
-                    throw new InvalidModuleZipException("file \"" + name + "\" does not declare its size");
-                }
-                if (total + declared > MAX_ZIP) {
-                    throw new InvalidModuleZipException("files unpack to more than " + MAX_ZIP
-                            + " bytes (500 MiB), the limit for a module");
-                }
-                ByteArrayOutputStream keep = name.equals("go.mod") ? new ByteArrayOutputStream() : null;
-                long actual = inflate(zf, e, declared, keep, name);
-                total += actual;
-                count++;
-                if (keep != null) {
-                    goMod = keep.toByteArray();
-                }
+                dirs.putIfAbsent(folded, name);
+                return true;
             }
-            return new Contents(Optional.ofNullable(goMod), count, total);
-        }
+            String clash = files.containsKey(folded) ? files.get(folded) : dirs.get(folded);
+            if (clash != null) {
+                throw new ArchiveException("duplicate file \"" + name + "\""
+                        + (clash.equals(name) ? "" : " (equal to \"" + clash + "\" under case folding)"));
+            }
+            files.put(folded, name);
+            for (int s = name.indexOf('/'); s >= 0; s = name.indexOf('/', s + 1)) {
+                String dir = name.substring(0, s);
+                String f = files.get(fold(dir));
+                if (f != null) {
+                    throw new ArchiveException("directory \"" + dir + "\" collides with file \"" + f
+                            + "\" (paths equal under case folding)");
+                }
+                dirs.putIfAbsent(fold(dir), dir);
+            }
+            String base = name.substring(name.lastIndexOf('/') + 1);
+            if (base.equalsIgnoreCase("go.mod") && !name.equals("go.mod")) {
+                throw new ArchiveException(name.contains("/")
+                        ? "file \"" + name + "\" marks a nested module: go.mod is allowed only in the module root, "
+                                + "and files of nested modules do not belong in this zip"
+                        : "go.mod must be spelled \"go.mod\", not \"" + name + "\"");
+            }
+            if (isVendoredPackageFile(name)) {
+                throw new ArchiveException("file \"" + name + "\" is in a vendored package: "
+                        + "files in subdirectories of vendor/ are not part of a module zip");
+            }
+            long declared = entry.size();
+            long limit = name.equals("go.mod") ? MAX_GO_MOD : name.equals("LICENSE") ? MAX_LICENSE : MAX_ZIP;
+            if (declared > limit) {
+                throw new ArchiveException(name + " is " + declared + " bytes; at most " + limit + " allowed");
+            }
+            if (declared < 0) {
+                throw new ArchiveException("file \"" + name + "\" does not declare its size");
+            }
+            if (total[0] + declared > MAX_ZIP) {
+                throw new ArchiveException("files unpack to more than " + MAX_ZIP + " bytes (500 MiB), the limit for a module");
+            }
+            ByteArrayOutputStream keep = name.equals("go.mod") ? new ByteArrayOutputStream() : null;
+            total[0] += inflate(content, declared, keep, name);
+            count[0]++;
+            if (keep != null) {
+                goMod[0] = keep.toByteArray();
+            }
+            return true;
+        });
+        return new Contents(Optional.ofNullable(goMod[0]), count[0], total[0]);
     }
 
-    /** Inflates one entry, at most {@code declared} + 1 bytes, and answers how many there were. */
-    private static long inflate(ZipFile zf, ZipEntry e, long declared, ByteArrayOutputStream keep, String name)
-            throws InvalidModuleZipException {
+    /**
+     * The go.mod of a zip that {@link #check} accepted (read again from the stored bytes: only the
+     * directory and that one entry), or empty when it has none.
+     */
+    static Optional<byte[]> goMod(SeekableByteChannel zip, String modulePath, String version) throws IOException {
+        String want = modulePath + "@" + version + "/go.mod";
+        byte[][] found = {null};
+        SafeArchive.zip(zip, LIMITS, (entry, content) -> {
+            if (!entry.name().equals(want)) {
+                return true;
+            }
+            found[0] = content.readNBytes((int) MAX_GO_MOD + 1);
+            return false;
+        });
+        if (found[0] != null && found[0].length > MAX_GO_MOD) {
+            throw new ArchiveException("go.mod is larger than " + MAX_GO_MOD + " bytes");
+        }
+        return Optional.ofNullable(found[0]);
+    }
+
+    /** Reads one entry, at most {@code declared} + 1 bytes, and answers how many there were. */
+    private static long inflate(InputStream in, long declared, ByteArrayOutputStream keep, String name)
+            throws IOException {
         long n = 0;
         byte[] buf = new byte[64 * 1024];
-        try (InputStream in = zf.getInputStream(e)) {
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                n += r;
-                if (n > declared) {
-                    throw new InvalidModuleZipException("file \"" + name + "\" unpacks to more than the " + declared
-                            + " bytes its header declares");
-                }
-                if (keep != null) {
-                    keep.write(buf, 0, r);
-                }
+        int r;
+        while ((r = in.read(buf, 0, (int) Math.min(buf.length, declared - n + 1))) > 0) {
+            n += r;
+            if (n > declared) {
+                throw new ArchiveException("file \"" + name + "\" unpacks to more than the " + declared
+                        + " bytes its header declares");
             }
-        } catch (IOException | RuntimeException ex) {
-            throw new InvalidModuleZipException("file \"" + name + "\" cannot be unpacked: " + ex.getMessage());
+            if (keep != null) {
+                keep.write(buf, 0, r);
+            }
         }
         if (n != declared) {
-            throw new InvalidModuleZipException("file \"" + name + "\" unpacks to " + n + " bytes but its header declares "
-                    + declared);
+            throw new ArchiveException("file \"" + name + "\" unpacks to " + n + " bytes but its header declares " + declared);
         }
         return n;
     }

@@ -34,39 +34,41 @@ record GoRoute(Kind kind, String module, String version, String problem) {
         }
     }
 
-    /** The route of a path, empty when it is none of the GOPROXY forms. */
+    /**
+     * The route of a stored path (the artifacts API, a cached upstream file), empty when it is none of
+     * the GOPROXY forms. Requests are matched by {@link GoFormat#routes()} instead, and decoded by
+     * {@link #of}.
+     */
     static Optional<GoRoute> parse(String path) throws BadEncodingException {
-        String escModule;
-        Kind kind;
-        String escVersion = null;
         if (path.endsWith("/@latest")) {
-            escModule = path.substring(0, path.length() - "/@latest".length());
-            kind = Kind.LATEST;
-        } else {
-            int at = path.indexOf("/@v/");
-            if (at <= 0) {
-                return Optional.empty();
-            }
-            escModule = path.substring(0, at);
-            String rest = path.substring(at + 4);
-            if (rest.equals("list")) {
-                kind = Kind.LIST;
-            } else if (rest.endsWith(".info")) {
-                kind = Kind.INFO;
-            } else if (rest.endsWith(".mod")) {
-                kind = Kind.MOD;
-            } else if (rest.endsWith(".zip")) {
-                kind = Kind.ZIP;
-            } else {
-                return Optional.empty();
-            }
-            if (kind != Kind.LIST) {
-                escVersion = rest.substring(0, rest.length() - kind.suffix.length());
+            return of(Kind.LATEST, path.substring(0, path.length() - "/@latest".length()), null);
+        }
+        int at = path.indexOf("/@v/");
+        if (at <= 0) {
+            return Optional.empty();
+        }
+        String escModule = path.substring(0, at);
+        String rest = path.substring(at + 4);
+        if (rest.equals("list")) {
+            return of(Kind.LIST, escModule, null);
+        }
+        for (Kind k : new Kind[] {Kind.INFO, Kind.MOD, Kind.ZIP}) {
+            if (rest.endsWith(k.suffix)) {
+                String escVersion = rest.substring(0, rest.length() - k.suffix.length());
                 if (escVersion.isEmpty() || escVersion.contains("/")) {
                     return Optional.empty();
                 }
+                return of(k, escModule, escVersion);
             }
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Decodes a case-encoded module path and version ({@code escVersion} null for a list or
+     * {@code @latest}) and names what breaks a rule ({@link #problem()}).
+     */
+    static Optional<GoRoute> of(Kind kind, String escModule, String escVersion) throws BadEncodingException {
         if (escModule.isEmpty()) {
             return Optional.empty();
         }
@@ -74,9 +76,8 @@ record GoRoute(Kind kind, String module, String version, String problem) {
                 .orElseThrow(() -> new BadEncodingException("invalid escaped module path \"" + escModule + "\""));
         String version = null;
         if (escVersion != null) {
-            String ev = escVersion;
             version = GoModulePath.unescape(escVersion)
-                    .orElseThrow(() -> new BadEncodingException("invalid escaped version \"" + ev + "\""));
+                    .orElseThrow(() -> new BadEncodingException("invalid escaped version \"" + escVersion + "\""));
         }
         return Optional.of(new GoRoute(kind, module, version, check(module, version)));
     }

@@ -1,11 +1,10 @@
 package io.artifactkeeper.format.go.impl;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -18,17 +17,21 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.artifactkeeper.api.format.ArtifactDescription;
+import io.artifactkeeper.api.format.AssetContent;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.SafeArchive.ArchiveException;
 
 /**
  * Uploads of a module version: {@code PUT $module/@v/$version.zip}, {@code .mod} and {@code .info}.
- * A zip is spooled to a temporary file (never held in memory), checked against the module zip
- * rules and only then stored; the .mod (the zip's go.mod, or {@code module path} when it has none)
+ * A zip streams into storage and is checked against the module zip rules from the stored bytes
+ * before it becomes visible ({@link GoFormat#describe}: read in place, never copied to a temporary
+ * file or held in memory); the .mod (the zip's go.mod, or {@code module path} when it has none)
  * and the .info (the upload time) are generated when they were not uploaded. A stored version's zip
  * is never replaced (409).
  */
@@ -53,45 +56,40 @@ final class GoUploads {
     }
 
     private static FormatResponse putZip(RepositoryContext repo, GoRoute route, InputStream body) throws IOException {
-        Path tmp = Files.createTempFile("ak-go-upload-", ".zip");
-        try {
-            spool(body, tmp);
-            GoModuleZip.Contents c = checkZip(tmp, route);
-            byte[] mod = c.goMod().orElseGet(() -> GoModFile.synthesize(route.module()));
-            return repo.withLock("go:" + route.display(), () -> {
-                String zipPath = route.storagePath();
-                String modPath = GoRoute.filePath(route.module(), route.version(), GoRoute.Kind.MOD);
-                String infoPath = GoRoute.filePath(route.module(), route.version(), GoRoute.Kind.INFO);
-                if (repo.get(zipPath).isPresent()) {
-                    throw FormatException.conflict(route.display() + " already exists in " + repo.key()
-                            + ": a published module version cannot be replaced");
-                }
-                Optional<StoredAsset> oldMod = repo.get(modPath);
-                if (oldMod.isPresent() && !Arrays.equals(GoVersions.readText(oldMod.get(), (int) GoModuleZip.MAX_GO_MOD)
-                        .getBytes(StandardCharsets.UTF_8), mod)) {
-                    throw new InvalidArtifactException("the zip's go.mod differs from the .mod already uploaded for "
-                            + route.display());
-                }
-                Map<String, Object> attrs = new LinkedHashMap<>();
-                attrs.put("files", c.files());
-                attrs.put("unpacked_bytes", c.unpackedBytes());
-                attrs.put("has_go_mod", c.goMod().isPresent());
-                try (InputStream in = Files.newInputStream(tmp)) {
-                    repo.put(zipPath, in, options(route, GoRoute.Kind.ZIP, attrs).withOverwrite(PutOptions.Overwrite.DENY));
-                }
-                if (oldMod.isEmpty()) {
-                    repo.putBytes(modPath, mod, options(route, GoRoute.Kind.MOD,
-                            Map.of(GENERATED, true, "source", c.goMod().isPresent() ? "zip" : "synthesized")));
-                }
-                if (repo.get(infoPath).isEmpty()) {
-                    repo.putBytes(infoPath, GoVersions.info(route.version(), Instant.now()),
-                            options(route, GoRoute.Kind.INFO, Map.of(GENERATED, true)));
-                }
-                return created(route, List.of(zipPath, modPath, infoPath));
-            });
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return repo.withLock("go:" + route.display(), () -> {
+            String zipPath = route.storagePath();
+            String modPath = GoRoute.filePath(route.module(), route.version(), GoRoute.Kind.MOD);
+            String infoPath = GoRoute.filePath(route.module(), route.version(), GoRoute.Kind.INFO);
+            if (repo.get(zipPath).isPresent()) {
+                throw FormatException.conflict(route.display() + " already exists in " + repo.key()
+                        + ": a published module version cannot be replaced");
+            }
+            // stored, then checked by describe() before it is visible: a zip that breaks a rule is a 400
+            // and leaves nothing
+            StoredAsset zip = repo.put(zipPath, new AtMost(body, GoModuleZip.MAX_ZIP),
+                    PutOptions.defaults().withOverwrite(PutOptions.Overwrite.DENY));
+            Optional<byte[]> zipMod;
+            try (SeekableByteChannel ch = zip.channel()) {
+                zipMod = GoModuleZip.goMod(ch, route.module(), route.version());
+            }
+            byte[] mod = zipMod.orElseGet(() -> GoModFile.synthesize(route.module()));
+            Optional<StoredAsset> oldMod = repo.get(modPath);
+            if (oldMod.isPresent() && !Arrays.equals(GoVersions.readText(oldMod.get(), (int) GoModuleZip.MAX_GO_MOD)
+                    .getBytes(StandardCharsets.UTF_8), mod)) {
+                repo.delete(zipPath);
+                throw new InvalidArtifactException("the zip's go.mod differs from the .mod already uploaded for "
+                        + route.display());
+            }
+            if (oldMod.isEmpty()) {
+                repo.putBytes(modPath, mod, options(route, GoRoute.Kind.MOD,
+                        Map.of(GENERATED, true, "source", zipMod.isPresent() ? "zip" : "synthesized")));
+            }
+            if (repo.get(infoPath).isEmpty()) {
+                repo.putBytes(infoPath, GoVersions.info(route.version(), Instant.now()),
+                        options(route, GoRoute.Kind.INFO, Map.of(GENERATED, true)));
+            }
+            return created(route, List.of(zipPath, modPath, infoPath));
+        });
     }
 
     private static FormatResponse putMod(RepositoryContext repo, GoRoute route, InputStream body) throws IOException {
@@ -129,11 +127,11 @@ final class GoUploads {
     }
 
     /** The zip rules plus the URL: the go.mod inside must declare the module path it was uploaded as. */
-    static GoModuleZip.Contents checkZip(Path zip, GoRoute route) throws IOException {
+    static GoModuleZip.Contents checkZip(AssetContent zip, GoRoute route) throws IOException {
         GoModuleZip.Contents c;
-        try {
-            c = GoModuleZip.check(zip, route.module(), route.version());
-        } catch (GoModuleZip.InvalidModuleZipException e) {
+        try (SeekableByteChannel ch = zip.channel()) {
+            c = GoModuleZip.check(ch, route.module(), route.version());
+        } catch (ArchiveException e) {
             throw new InvalidArtifactException("invalid module zip for " + route.display() + ": " + e.getMessage());
         }
         if (c.goMod().isPresent()) {
@@ -171,9 +169,11 @@ final class GoUploads {
         }
         JsonNode n;
         try {
-            n = GoVersions.JSON.readTree(info);
+            n = Json.readClient(new java.io.ByteArrayInputStream(info), MAX_INFO, ".info of " + route.display());
+        } catch (FormatException e) {
+            throw new InvalidArtifactException(e.getMessage());
         } catch (IOException e) {
-            throw new InvalidArtifactException(".info of " + route.display() + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalStateException("reading bytes in memory", e);
         }
         if (n == null || !n.isObject() || !n.path("Version").isTextual()) {
             throw new InvalidArtifactException(".info must be a JSON object {\"Version\": ..., \"Time\": ...}");
@@ -191,19 +191,38 @@ final class GoUploads {
         }
     }
 
-    /** Copies an upload to {@code tmp}; more than a module zip may hold is 413. */
-    static void spool(InputStream body, Path tmp) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long n = 0;
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            int r;
-            while ((r = body.read(buf)) > 0) {
-                n += r;
-                if (n > GoModuleZip.MAX_ZIP) {
-                    throw new FormatException(413, "TOO_LARGE", "a module zip may be at most " + GoModuleZip.MAX_ZIP
-                            + " bytes (500 MiB)");
-                }
-                out.write(buf, 0, r);
+    /** An upload body that fails with 413 past {@code max} bytes (more than a module zip may hold). */
+    static final class AtMost extends FilterInputStream {
+        private final long max;
+        private long n;
+
+        AtMost(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = super.read(b, off, len);
+            if (r > 0) {
+                count(r);
+            }
+            return r;
+        }
+
+        private void count(int r) {
+            n += r;
+            if (n > max) {
+                throw new FormatException(413, "TOO_LARGE", "a module zip may be at most " + max + " bytes (500 MiB)");
             }
         }
     }
@@ -219,12 +238,10 @@ final class GoUploads {
     }
 
     private static FormatResponse created(GoRoute route, List<String> paths) {
-        try {
-            return FormatResponse.json(201, GoVersions.JSON.writeValueAsString(Map.of("module", route.module(), "version",
-                    route.version(), "stored", paths)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        com.fasterxml.jackson.databind.node.ObjectNode n = Json.object().put("module", route.module())
+                .put("version", route.version());
+        paths.forEach(n.putArray("stored")::add);
+        return FormatResponse.status(201).body("application/json", Json.bytes(n));
     }
 
     private static String sha256(byte[] b) {

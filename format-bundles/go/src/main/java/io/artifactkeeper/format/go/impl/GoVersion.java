@@ -1,46 +1,55 @@
 package io.artifactkeeper.format.go.impl;
 
+import java.math.BigInteger;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/**
- * Module versions: canonical semantic versions ({@code vMAJOR.MINOR.PATCH[-pre][+incompatible]})
- * as the go command writes them, ordered by semver precedence, with the major-version rules that
- * tie a version to its module path ("Major version suffixes", "+incompatible").
- */
-record GoVersion(long major, long minor, long patch, String prerelease, boolean incompatible, String text) {
+import io.artifactkeeper.format.support.SemVer;
 
-    private static final String NUM = "(0|[1-9][0-9]*)";
+/**
+ * Module versions as the go command writes them: canonical ({@code vMAJOR.MINOR.PATCH[-pre][+incompatible]}),
+ * pseudo-versions recognised, and the major-version rules that tie a version to its module path ("Major
+ * version suffixes", "+incompatible"). What is go's own lives here; the order is SemVer precedence, the
+ * support layer's {@link SemVer} (build metadata, {@code +incompatible} included, does not count).
+ */
+record GoVersion(SemVer semver, boolean incompatible, String text) {
+
+    private static final String NUM = "(?:0|[1-9][0-9]*)";
     private static final String PRE_ID = "(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)";
+    /** Stricter than SemVer: a leading v, all three numbers, and +incompatible as the only build suffix. */
     private static final Pattern CANONICAL = Pattern.compile(
-            "v" + NUM + "\\." + NUM + "\\." + NUM + "(?:-(" + PRE_ID + "(?:\\." + PRE_ID + ")*))?(\\+incompatible)?");
+            "v" + NUM + "\\." + NUM + "\\." + NUM + "(?:-" + PRE_ID + "(?:\\." + PRE_ID + ")*)?(\\+incompatible)?");
     /** vX.0.0-yyyymmddhhmmss-abcdef123456, vX.Y.Z-pre.0.yyyymmddhhmmss-..., vX.Y.(Z+1)-0.yyyymmddhhmmss-... */
     private static final Pattern PSEUDO = Pattern.compile("(?:^|[.-])(?:0\\.)?[0-9]{14}-[0-9a-f]{12}$");
+    private static final BigInteger TWO = BigInteger.valueOf(2);
 
-    static final Comparator<GoVersion> ORDER = GoVersion::compare;
+    /** SemVer precedence (go's semver.Compare): +incompatible does not count. */
+    static final Comparator<GoVersion> ORDER = Comparator.comparing(GoVersion::semver);
 
     /** Parses a canonical version; empty for anything else (v1, v1.2, v01.0.0, v1.0.0+meta, ...). */
     static Optional<GoVersion> parseCanonical(String v) {
+        if (v == null || v.length() > 256) {
+            return Optional.empty();
+        }
         Matcher m = CANONICAL.matcher(v);
         if (!m.matches()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(new GoVersion(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-                    Long.parseLong(m.group(3)), m.group(4) == null ? "" : m.group(4), m.group(5) != null, v));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return SemVer.parse(v.substring(1)).map(s -> new GoVersion(s, m.group(1) != null, v));
+    }
+
+    BigInteger major() {
+        return semver.major();
     }
 
     boolean isPrerelease() {
-        return !prerelease.isEmpty();
+        return semver.isPrerelease();
     }
 
     boolean isPseudo() {
-        return isPrerelease() && PSEUDO.matcher(prerelease).find();
+        return isPrerelease() && PSEUDO.matcher(semver.prerelease()).find();
     }
 
     /**
@@ -48,13 +57,14 @@ record GoVersion(long major, long minor, long patch, String prerelease, boolean 
      * {@code pathMajor} ("", "/vN" or gopkg.in's ".vN"), or empty.
      */
     Optional<String> checkPathMajor(String modulePath, String pathMajor) {
+        BigInteger major = major();
         if (pathMajor.isEmpty()) {
-            if (major >= 2 && !incompatible) {
+            if (major.compareTo(TWO) >= 0 && !incompatible) {
                 return Optional.of("invalid version: should be v0 or v1, not v" + major
                         + " (a module without a /v" + major + " suffix takes v" + major + " only as " + text
                         + "+incompatible)");
             }
-            if (major < 2 && incompatible) {
+            if (major.compareTo(TWO) < 0 && incompatible) {
                 return Optional.of("invalid version: +incompatible suffix not allowed: major version v" + major
                         + " is compatible");
             }
@@ -68,7 +78,7 @@ record GoVersion(long major, long minor, long patch, String prerelease, boolean 
         if (want.endsWith("-unstable")) {
             want = want.substring(0, want.length() - "-unstable".length());
         }
-        if (!want.equals(Long.toString(major))) {
+        if (!want.equals(major.toString())) {
             return Optional.of("invalid version: should be v" + want + ", not v" + major
                     + " (module path " + modulePath + ")");
         }
@@ -76,49 +86,7 @@ record GoVersion(long major, long minor, long patch, String prerelease, boolean 
     }
 
     static int compare(GoVersion a, GoVersion b) {
-        int c = Long.compare(a.major, b.major);
-        if (c == 0) {
-            c = Long.compare(a.minor, b.minor);
-        }
-        if (c == 0) {
-            c = Long.compare(a.patch, b.patch);
-        }
-        if (c == 0) {
-            c = comparePrerelease(a.prerelease, b.prerelease);
-        }
-        return c;
-    }
-
-    private static int comparePrerelease(String x, String y) {
-        if (x.equals(y)) {
-            return 0;
-        }
-        if (x.isEmpty()) {
-            return 1;
-        }
-        if (y.isEmpty()) {
-            return -1;
-        }
-        String[] a = x.split("\\.");
-        String[] b = y.split("\\.");
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            boolean an = a[i].chars().allMatch(Character::isDigit);
-            boolean bn = b[i].chars().allMatch(Character::isDigit);
-            int c;
-            if (an && bn) {
-                c = a[i].length() != b[i].length() ? Integer.compare(a[i].length(), b[i].length()) : a[i].compareTo(b[i]);
-            } else if (an) {
-                c = -1;
-            } else if (bn) {
-                c = 1;
-            } else {
-                c = a[i].compareTo(b[i]);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(a.length, b.length);
+        return ORDER.compare(a, b);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.artifactkeeper.format.go.impl;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,22 +12,24 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.Members;
 
 /**
- * A module's versions in a repository of any type: a hosted one lists the versions whose zip it
- * stores; a remote one asks its upstream ({@code @v/list}, {@code @latest}, cached as metadata); a
- * virtual one merges its members' lists and takes the highest {@code @latest} among them.
+ * A module's versions in a repository of any type, through {@link Members}: a hosted repository lists
+ * the versions whose zip it stores; a remote one answers with its upstream's {@code @v/list} and
+ * {@code @latest} (cached as metadata by the core); a virtual one merges its members' lists and takes
+ * the highest {@code @latest} among them. A member that fails follows the one policy of
+ * {@link Members} (unreachable or 5xx: skipped; 4xx: the answer).
  */
 final class GoVersions {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LIST_BYTES = 16 << 20;
+    private static final int MAX_INFO_BYTES = 1 << 20;
 
     /** A resolved {@code @latest}: the .info document and the version it names. */
     record Latest(GoVersion version, byte[] info) {
@@ -38,7 +41,14 @@ final class GoVersions {
     /** The versions the proxy lists (no pseudo-versions, as the protocol asks), in ascending order. */
     static List<String> list(RepositoryContext repo, GoRoute route) throws IOException {
         TreeSet<GoVersion> all = new TreeSet<>(GoVersion.ORDER);
-        collect(repo, route, all);
+        for (List<GoVersion> vs : Members.values(repo, Members.bySource(
+                hosted -> Optional.of(hosted(hosted, route.module())), remote -> upstreamList(remote, route)))) {
+            for (GoVersion v : vs) {
+                if (!v.isPseudo()) {
+                    all.add(v);
+                }
+            }
+        }
         List<String> out = new ArrayList<>();
         for (GoVersion v : all) {
             out.add(v.text());
@@ -46,33 +56,16 @@ final class GoVersions {
         return out;
     }
 
-    private static void collect(RepositoryContext repo, GoRoute route, TreeSet<GoVersion> into) throws IOException {
-        switch (repo.type()) {
-            case VIRTUAL -> {
-                for (RepositoryContext m : repo.members()) {
-                    try {
-                        collect(m, route, into);
-                    } catch (FormatException e) {
-                        // a member that cannot answer (its upstream down with nothing cached) adds nothing
-                    }
-                }
-            }
-            case REMOTE -> {
-                Optional<StoredAsset> a = repo.get(route.escapedModule() + "/@v/list");
-                if (a.isPresent()) {
-                    for (String line : readText(a.get(), MAX_LIST_BYTES).split("\n")) {
-                        GoVersion.parseCanonical(line.trim()).filter(v -> !v.isPseudo()).ifPresent(into::add);
-                    }
-                }
-            }
-            default -> {
-                for (GoVersion v : hosted(repo, route.module())) {
-                    if (!v.isPseudo()) {
-                        into.add(v);
-                    }
-                }
-            }
+    private static Optional<List<GoVersion>> upstreamList(RepositoryContext remote, GoRoute route) throws IOException {
+        Optional<StoredAsset> a = remote.get(route.escapedModule() + "/@v/list");
+        if (a.isEmpty()) {
+            return Optional.empty();
         }
+        List<GoVersion> out = new ArrayList<>();
+        for (String line : readText(a.get(), MAX_LIST_BYTES).split("\n")) {
+            GoVersion.parseCanonical(line.trim()).ifPresent(out::add);
+        }
+        return Optional.of(out);
     }
 
     /** Versions whose zip a hosted repository stores, pseudo-versions included. */
@@ -94,41 +87,28 @@ final class GoVersions {
      * pseudo-version (what the go command would pick from the list), with its .info.
      */
     static Optional<Latest> latest(RepositoryContext repo, GoRoute route) throws IOException {
-        switch (repo.type()) {
-            case VIRTUAL -> {
-                Latest best = null;
-                for (RepositoryContext m : repo.members()) {
-                    Optional<Latest> l;
-                    try {
-                        l = latest(m, route);
-                    } catch (FormatException e) {
-                        continue;
-                    }
-                    if (l.isPresent() && (best == null || preference().compare(l.get().version(), best.version()) > 0)) {
-                        best = l.get();
-                    }
-                }
-                return Optional.ofNullable(best);
-            }
-            case REMOTE -> {
-                Optional<StoredAsset> a = repo.get(route.escapedModule() + "/@latest");
-                if (a.isEmpty()) {
-                    return Optional.empty();
-                }
-                byte[] info = readText(a.get(), 1 << 20).getBytes(StandardCharsets.UTF_8);
-                return parseInfoVersion(info).map(v -> new Latest(v, info));
-            }
-            default -> {
-                Optional<GoVersion> v = hosted(repo, route.module()).stream().max(preference());
-                if (v.isEmpty()) {
-                    return Optional.empty();
-                }
-                Optional<StoredAsset> info = repo.get(GoRoute.filePath(route.module(), v.get().text(), GoRoute.Kind.INFO));
-                byte[] bytes = info.isPresent() ? readText(info.get(), 1 << 20).getBytes(StandardCharsets.UTF_8)
-                        : info(v.get().text(), Instant.now());
-                return Optional.of(new Latest(v.get(), bytes));
-            }
+        return Members.values(repo, Members.bySource(hosted -> hostedLatest(hosted, route), remote -> upstreamLatest(remote,
+                route))).stream().max(Comparator.comparing(Latest::version, preference()));
+    }
+
+    private static Optional<Latest> upstreamLatest(RepositoryContext remote, GoRoute route) throws IOException {
+        Optional<StoredAsset> a = remote.get(route.escapedModule() + "/@latest");
+        if (a.isEmpty()) {
+            return Optional.empty();
         }
+        byte[] info = readText(a.get(), MAX_INFO_BYTES).getBytes(StandardCharsets.UTF_8);
+        return parseInfoVersion(info).map(v -> new Latest(v, info));
+    }
+
+    private static Optional<Latest> hostedLatest(RepositoryContext hosted, GoRoute route) throws IOException {
+        Optional<GoVersion> v = hosted(hosted, route.module()).stream().max(preference());
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<StoredAsset> info = hosted.get(GoRoute.filePath(route.module(), v.get().text(), GoRoute.Kind.INFO));
+        byte[] bytes = info.isPresent() ? readText(info.get(), MAX_INFO_BYTES).getBytes(StandardCharsets.UTF_8)
+                : info(v.get().text(), Instant.now());
+        return Optional.of(new Latest(v.get(), bytes));
     }
 
     /** Releases above pre-releases above pseudo-versions, then by semver. */
@@ -136,26 +116,20 @@ final class GoVersions {
         return Comparator.<GoVersion>comparingInt(v -> v.isPseudo() ? 0 : v.isPrerelease() ? 1 : 2).thenComparing(GoVersion.ORDER);
     }
 
+    /** The version an upstream's .info names; empty when it is not a .info document. */
     static Optional<GoVersion> parseInfoVersion(byte[] info) {
         try {
-            JsonNode n = JSON.readTree(info);
-            return n != null && n.path("Version").isTextual() ? GoVersion.parseCanonical(n.get("Version").asText())
-                    : Optional.empty();
-        } catch (IOException e) {
+            JsonNode n = Json.readUpstream(new ByteArrayInputStream(info), MAX_INFO_BYTES, "an upstream .info");
+            return n.path("Version").isTextual() ? GoVersion.parseCanonical(n.get("Version").asText()) : Optional.empty();
+        } catch (FormatException | IOException e) {
             return Optional.empty();
         }
     }
 
     /** A .info document: {"Version":"v1.2.3","Time":"2024-01-02T03:04:05Z"}. */
     static byte[] info(String version, Instant time) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("Version", version);
-        n.put("Time", time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.bytes(Json.object().put("Version", version)
+                .put("Time", time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
     }
 
     static String readText(StoredAsset a, int max) throws IOException {

@@ -3,44 +3,42 @@ package io.artifactkeeper.format.go.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.api.format.InvalidArtifactException;
+import io.artifactkeeper.api.format.RouteTable;
+import io.artifactkeeper.format.support.SafeArchive.ArchiveException;
+
 /**
- * Hostile-input fuzz targets for what the go command (or an attacker) sends: a module zip (checked
- * against Go's module zip rules), go.mod, GOPROXY request paths and versions. Property: a result or
- * the format's refusal ({@link GoModuleZip.InvalidModuleZipException}, {@link GoRoute.BadEncodingException}:
- * both 4xx), never another exception; no accepted file path escapes the module root.
+ * Hostile-input fuzz targets for what the go command (or an attacker) sends: a module zip (read in
+ * place through SafeArchive and checked against Go's module zip rules), go.mod, .info, GOPROXY request
+ * paths (matched by the format's routes, then decoded) and versions. Property of each: a result or the
+ * format's own 4xx refusal ({@link ArchiveException} and {@link InvalidArtifactException}, both 400;
+ * {@link GoRoute.BadEncodingException}, 400), never another exception (a 500); output bounded by the
+ * input or the module limits; no accepted file path escapes the module root.
  */
 class GoFuzzTest {
-    private static Path zipFile;
-
-    @BeforeAll
-    static void tempFile() throws IOException {
-        zipFile = Files.createTempFile("go-fuzz", ".zip");
-    }
-
-    @AfterAll
-    static void removeTempFile() throws IOException {
-        Files.deleteIfExists(zipFile);
-    }
+    private static final int MAX_INPUT = 1 << 20;
+    private static final RouteTable ROUTES = new RouteTable(new GoFormat().routes());
 
     @FuzzTest(maxDuration = "30s")
     void moduleZip(byte[] zip) throws IOException {
-        Files.write(zipFile, zip);
+        if (zip.length > MAX_INPUT) {
+            return;
+        }
         try {
-            GoModuleZip.Contents c = GoModuleZip.check(zipFile, "example.com/demo", "v1.0.0");
-            assertThat(c.unpackedBytes()).isNotNegative();
-            c.goMod().ifPresent(m -> assertThat(m.length).isLessThanOrEqualTo((int) GoModuleZip.MAX_GO_MOD));
-        } catch (GoModuleZip.InvalidModuleZipException e) {
-            // 400
+            GoModuleZip.Contents c = GoModuleZip.check(ZipBytes.channel(zip), "example.com/demo", "v1.0.0");
+            assertThat(c.unpackedBytes()).isBetween(0L, GoModuleZip.MAX_ZIP);
+            assertThat(c.files()).isNotNegative();
+            c.goMod().ifPresent(m -> assertThat((long) m.length).isLessThanOrEqualTo(GoModuleZip.MAX_GO_MOD));
+            // what check accepted, goMod reads back the same
+            assertThat(GoModuleZip.goMod(ZipBytes.channel(zip), "example.com/demo", "v1.0.0").isPresent())
+                    .isEqualTo(c.goMod().isPresent());
+        } catch (ArchiveException e) {
+            assertThat(e.getMessage()).isNotBlank().hasSizeLessThan(2000);
         }
     }
 
@@ -48,19 +46,40 @@ class GoFuzzTest {
     void goMod(byte[] goMod) {
         try {
             // 'module ""' declares an empty path: the upload compares it with its URL and refuses it (400)
-            GoModFile.modulePath(goMod).ifPresent(p -> assertThat(p).doesNotContain("\n"));
+            GoModFile.modulePath(goMod).ifPresent(p -> {
+                assertThat(p).doesNotContain("\n");
+                assertThat(p.length()).isLessThanOrEqualTo(goMod.length);
+            });
         } catch (IllegalArgumentException e) {
             // its documented refusal (not UTF-8), which the upload turns into a 400
             assertThat(e.getMessage()).contains("go.mod");
         }
     }
 
+    /** An uploaded .info, as the upload checks it: accepted, or a 400 naming the problem. */
     @FuzzTest(maxDuration = "30s")
-    void route(byte[] raw) {
+    void info(byte[] info) throws Exception {
+        GoRoute route = GoRoute.parse("example.com/demo/@v/v1.0.0.info").orElseThrow();
+        try {
+            GoUploads.checkInfo(info, route);
+            assertThat(GoVersions.parseInfoVersion(info)).hasValueSatisfying(v -> assertThat(v.text()).isEqualTo("v1.0.0"));
+        } catch (FormatException e) {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).hasSizeLessThan(4000);
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void route(byte[] raw) throws GoRoute.BadEncodingException {
         String path = new String(raw, StandardCharsets.UTF_8);
+        if (!(ROUTES.match("GET", path) instanceof RouteTable.Matched m) || m.match().is("sumdb")) {
+            return;
+        }
         GoRoute r;
         try {
-            r = GoRoute.parse(path).orElse(null);
+            GoRoute.Kind kind = GoRoute.Kind.valueOf(m.match().name().toUpperCase(java.util.Locale.ROOT));
+            r = GoRoute.of(kind, m.match().param("module"),
+                    m.match().route().variables().contains("version") ? m.match().param("version") : null).orElse(null);
         } catch (GoRoute.BadEncodingException e) {
             return;
         }
@@ -70,15 +89,12 @@ class GoFuzzTest {
         for (String seg : r.module().split("/")) {
             assertThat(seg).isNotIn(".", "..");
         }
-        if (r.version() != null) {
-            String stored = GoRoute.filePath(r.module(), r.version(), r.kind() == GoRoute.Kind.LIST
-                    || r.kind() == GoRoute.Kind.LATEST ? GoRoute.Kind.MOD : r.kind());
-            for (String seg : stored.split("/")) {
-                assertThat(seg).isNotIn(".", "..");
-            }
-            assertThat(stored).doesNotContain("\\");
+        String stored = r.storagePath();
+        for (String seg : stored.split("/")) {
+            assertThat(seg).isNotIn(".", "..");
         }
-        GoModulePath.escape(r.module());
+        assertThat(stored).doesNotContain("\\").hasSizeLessThanOrEqualTo(2 * path.length() + 16);
+        assertThat(GoRoute.parse(stored)).hasValueSatisfying(again -> assertThat(again.module()).isEqualTo(r.module()));
     }
 
     @FuzzTest(maxDuration = "30s")
@@ -92,9 +108,10 @@ class GoFuzzTest {
         if (va.isPresent() && vb.isPresent()) {
             int c = GoVersion.compare(va.get(), vb.get());
             assertThat(Integer.signum(GoVersion.compare(vb.get(), va.get()))).isEqualTo(-Integer.signum(c));
+            assertThat(va.get().text()).isEqualTo(a);
         }
-        GoModulePath.checkModulePath(a);
-        GoModulePath.checkFilePath(b);
+        GoModulePath.checkModulePath(a).ifPresent(m -> assertThat(m.length()).isLessThanOrEqualTo(a.length() * 2 + 200));
+        GoModulePath.checkFilePath(b).ifPresent(m -> assertThat(m.length()).isLessThanOrEqualTo(b.length() * 2 + 200));
         GoModulePath.unescape(a).ifPresent(u -> assertThat(GoModulePath.unescape(GoModulePath.escape(u))).contains(u));
     }
 }

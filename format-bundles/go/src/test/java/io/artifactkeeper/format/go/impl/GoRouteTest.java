@@ -3,18 +3,11 @@ package io.artifactkeeper.format.go.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.artifactkeeper.api.format.InvalidArtifactException;
 
 class GoRouteTest {
-
-    @TempDir
-    Path dir;
 
     @Test
     void theGoproxyPaths() throws Exception {
@@ -48,20 +41,18 @@ class GoRouteTest {
 
     @Test
     void incompatibleVersionsHaveNoGoMod() throws Exception {
-        Path f = dir.resolve("m.zip");
         GoRoute r = GoRoute.parse("example.com/a/@v/v2.0.0+incompatible.zip").orElseThrow();
-        Files.write(f, new RawZip().add("example.com/a@v2.0.0+incompatible/a.go", "package a\n").bytes());
-        assertThat(GoUploads.checkZip(f, r).goMod()).isEmpty();
-        Files.write(f, new RawZip().add("example.com/a@v2.0.0+incompatible/go.mod", "module example.com/a\n").bytes());
-        assertThatThrownBy(() -> GoUploads.checkZip(f, r)).isInstanceOf(InvalidArtifactException.class)
+        byte[] plain = new RawZip().add("example.com/a@v2.0.0+incompatible/a.go", "package a\n").bytes();
+        assertThat(GoUploads.checkZip(ZipBytes.content(plain), r).goMod()).isEmpty();
+        byte[] withMod = new RawZip().add("example.com/a@v2.0.0+incompatible/go.mod", "module example.com/a\n").bytes();
+        assertThatThrownBy(() -> GoUploads.checkZip(ZipBytes.content(withMod), r)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("+incompatible");
     }
 
     @Test
     void theGoModMustNameTheModule() throws Exception {
-        Path f = dir.resolve("m.zip");
         GoRoute r = GoRoute.parse("example.com/a/@v/v1.0.0.zip").orElseThrow();
-        Files.write(f, new RawZip().add("example.com/a@v1.0.0/go.mod", "module example.com/b\n").bytes());
-        assertThatThrownBy(() -> GoUploads.checkZip(f, r)).hasMessageContaining("declares module path \"example.com/b\"");
+        byte[] z = new RawZip().add("example.com/a@v1.0.0/go.mod", "module example.com/b\n").bytes();
+        assertThatThrownBy(() -> GoUploads.checkZip(ZipBytes.content(z), r)).hasMessageContaining("declares module path \"example.com/b\"");
     }
 }

@@ -1,20 +1,20 @@
 package io.artifactkeeper.format.pypi.impl;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.Optional;
 
-import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.Members;
+import io.artifactkeeper.format.support.SafeArchive.ArchiveException;
 
 /**
- * Serves distribution files and their PEP 658 metadata files. Files are found by project and file
- * name: a local repository reads what it stored; a remote one serves its cache or fetches the file
- * from the URL the upstream's page gives (another host, an absolute or a relative URL) and checks it
- * against the page's sha256; a virtual one asks its members in order.
+ * Serves distribution files and their PEP 658 metadata files, found by project and file name through
+ * {@link Members}: a hosted repository reads what it stored; a remote one serves the files its
+ * upstream's page lists (the core fetches them from the page's URLs, {@link PypiProxyPolicy#contentUri},
+ * and caches them) and checks them against the page's sha256; a virtual one asks its members in order.
  */
 final class PypiDownloads {
     static final String METADATA_CONTENT_TYPE = "text/plain; charset=utf-8";
@@ -27,126 +27,87 @@ final class PypiDownloads {
 
     Optional<StoredAsset> file(RepositoryContext repo, String project, String version, String filename)
             throws IOException {
-        switch (repo.type()) {
-            case LOCAL, STAGING -> {
-                Optional<StoredAsset> a = repo.get(PypiNames.filePath(project, version, filename));
-                return a.isPresent() ? a : findStored(repo, project, filename);
+        return Members.first(repo, Members.bySource(h -> hostedFile(h, project, version, filename),
+                r -> remoteFile(r, project, filename)));
+    }
+
+    private static Optional<StoredAsset> hostedFile(RepositoryContext hosted, String project, String version,
+            String filename) throws IOException {
+        Optional<StoredAsset> a = hosted.get(PypiNames.filePath(project, version, filename));
+        return a.isPresent() ? a : findStored(hosted, project, filename);
+    }
+
+    private static Optional<StoredAsset> remoteFile(RepositoryContext remote, String project, String filename)
+            throws IOException {
+        // only what the upstream page lists: an unknown name costs no upstream request
+        PypiProjectPage.File f = PypiIndexBuilder.remotePage(remote, project).map(p -> p.file(filename)).orElse(null);
+        if (f == null) {
+            return Optional.empty();
+        }
+        Optional<StoredAsset> got = remote.get(remotePath(project, filename));
+        if (got.isPresent() && f.sha256() != null && !f.sha256().equalsIgnoreCase(got.get().sha256())) {
+            throw new FormatException(502, "UPSTREAM_HASH_MISMATCH", filename + " from " + f.url()
+                    + " has sha256 " + got.get().sha256() + " but the upstream index says " + f.sha256());
+        }
+        return got;
+    }
+
+    /**
+     * The metadata file of {@code filename}, answered as a response, or empty when there is none. The
+     * first repository by priority that has the file answers for its metadata too (also when it has no
+     * metadata file: another member's would describe other bytes).
+     */
+    Optional<FormatResponse> metadata(RepositoryContext repo, String project, String version, String filename)
+            throws IOException {
+        return Members.first(repo, Members.bySource(h -> hostedMetadata(h, project, version, filename),
+                r -> remoteMetadata(r, project, filename))).flatMap(m -> m);
+    }
+
+    private static Optional<Optional<FormatResponse>> hostedMetadata(RepositoryContext hosted, String project,
+            String version, String filename) throws IOException {
+        Optional<StoredAsset> f = hostedFile(hosted, project, version, filename);
+        return f.isEmpty() ? Optional.empty() : Optional.of(hostedMetadata(hosted, project, filename, f.get()));
+    }
+
+    private static Optional<FormatResponse> hostedMetadata(RepositoryContext hosted, String project, String filename,
+            StoredAsset file) throws IOException {
+        try {
+            Optional<StoredAsset> stored = hosted.get(file.path() + PypiIndexBuilder.METADATA_SUFFIX);
+            if (stored.isPresent()) {
+                return Optional.of(FormatResponse.asset(stored.get()).contentType(METADATA_CONTENT_TYPE));
             }
-            case REMOTE -> {
-                String path = remotePath(project, filename);
-                Optional<StoredAsset> cached = cachedOnly(repo, path);
-                if (cached.isPresent()) {
-                    return cached;
-                }
-                Optional<PypiProjectPage> page = index.projectPage(repo, project);
-                PypiProjectPage.File f = page.map(p -> p.file(filename)).orElse(null);
-                if (f == null) {
-                    return Optional.empty();
-                }
-                Optional<StoredAsset> got = repo.fetch(path, URI.create(f.url()), AssetKind.CONTENT);
-                if (got.isPresent() && f.sha256() != null && !f.sha256().equalsIgnoreCase(got.get().sha256())) {
-                    throw new FormatException(502, "UPSTREAM_HASH_MISMATCH", filename + " from " + f.url()
-                            + " has sha256 " + got.get().sha256() + " but the upstream index says " + f.sha256());
-                }
-                return got;
-            }
-            case VIRTUAL -> {
-                for (RepositoryContext m : repo.members()) {
-                    try {
-                        Optional<StoredAsset> a = file(m, project, version, filename);
-                        if (a.isPresent()) {
-                            return a;
-                        }
-                    } catch (FormatException e) {
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
+            if (!(file.attributes().get(PypiInspector.ATTR_METADATA_SHA256) instanceof String)) {
                 return Optional.empty();
             }
-            default -> {
+            // uploaded through the artifacts API: read it from the archive now
+            Optional<PypiNames.DistFile> dist = PypiNames.parse(filename, project);
+            if (dist.isEmpty()) {
                 return Optional.empty();
             }
+            PypiInspector.Inspection i = PypiInspector.inspect(dist.get(), file);
+            return i.servesMetadata() ? Optional.of(FormatResponse.ok(METADATA_CONTENT_TYPE, i.metadataBytes()))
+                    : Optional.empty();
+        } catch (ArchiveException e) {
+            return Optional.empty();
         }
     }
 
-    /** The metadata file of {@code filename}, answered as a response, or empty when there is none. */
-    Optional<FormatResponse> metadata(RepositoryContext repo, String project, String version, String filename)
-            throws IOException {
-        switch (repo.type()) {
-            case LOCAL, STAGING -> {
-                Optional<StoredAsset> file = file(repo, project, version, filename);
-                if (file.isEmpty()) {
-                    return Optional.empty();
-                }
-                Optional<StoredAsset> stored = repo.get(file.get().path() + PypiIndexBuilder.METADATA_SUFFIX);
-                if (stored.isPresent()) {
-                    return Optional.of(FormatResponse.asset(stored.get()).contentType(METADATA_CONTENT_TYPE));
-                }
-                if (!(file.get().attributes().get(PypiInspector.ATTR_METADATA_SHA256) instanceof String)) {
-                    return Optional.empty();
-                }
-                // uploaded through the artifacts API: read it from the archive now
-                Optional<PypiNames.DistFile> dist = PypiNames.parse(filename, project);
-                if (dist.isEmpty()) {
-                    return Optional.empty();
-                }
-                try {
-                    PypiInspector.Inspection i = PypiInspector.inspect(dist.get(), PypiByteSource.of(file.get()));
-                    return i.servesMetadata() ? Optional.of(FormatResponse.ok(METADATA_CONTENT_TYPE, i.metadataBytes()))
-                            : Optional.empty();
-                } catch (PypiArchives.InvalidArchiveException e) {
-                    return Optional.empty();
-                }
-            }
-            case REMOTE -> {
-                String path = remotePath(project, filename) + PypiIndexBuilder.METADATA_SUFFIX;
-                Optional<StoredAsset> cached = cachedOnly(repo, path);
-                if (cached.isEmpty()) {
-                    PypiProjectPage.File f = index.projectPage(repo, project).map(p -> p.file(filename)).orElse(null);
-                    if (f == null || !f.hasMetadata()) {
-                        return Optional.empty();
-                    }
-                    cached = repo.fetch(path, URI.create(f.url() + PypiIndexBuilder.METADATA_SUFFIX), AssetKind.CONTENT);
-                }
-                return cached.map(a -> FormatResponse.asset(a).contentType(METADATA_CONTENT_TYPE));
-            }
-            case VIRTUAL -> {
-                // the member whose file the merged page lists answers for its metadata too
-                for (RepositoryContext m : repo.members()) {
-                    try {
-                        Optional<PypiProjectPage> page = index.projectPage(m, project);
-                        if (page.isPresent() && page.get().file(filename) != null) {
-                            return metadata(m, project, version, filename);
-                        }
-                    } catch (FormatException e) {
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
-                return Optional.empty();
-            }
-            default -> {
-                return Optional.empty();
-            }
+    private static Optional<Optional<FormatResponse>> remoteMetadata(RepositoryContext remote, String project,
+            String filename) throws IOException {
+        PypiProjectPage.File f = PypiIndexBuilder.remotePage(remote, project).map(p -> p.file(filename)).orElse(null);
+        if (f == null) {
+            return Optional.empty();
         }
+        if (!f.hasMetadata()) {
+            return Optional.of(Optional.empty());
+        }
+        return Optional.of(remote.get(remotePath(project, filename) + PypiIndexBuilder.METADATA_SUFFIX)
+                .map(a -> FormatResponse.asset(a).contentType(METADATA_CONTENT_TYPE)));
     }
 
     /** Where a remote repository caches a file: the same layout as uploads, version from the file name. */
     static String remotePath(String project, String filename) {
         return PypiNames.filePath(project, PypiNames.versionOf(filename, project), filename);
-    }
-
-    /** A remote's cached copy, without asking the upstream (content never changes once cached). */
-    private static Optional<StoredAsset> cachedOnly(RepositoryContext repo, String path) throws IOException {
-        for (StoredAsset a : repo.list(path)) {
-            if (a.path().equals(path)) {
-                return Optional.of(a);
-            }
-        }
-        return Optional.empty();
     }
 
     private static Optional<StoredAsset> findStored(RepositoryContext repo, String project, String filename)

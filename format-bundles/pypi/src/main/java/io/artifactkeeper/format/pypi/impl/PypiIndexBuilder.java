@@ -1,14 +1,12 @@
 package io.artifactkeeper.format.pypi.impl;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,109 +16,83 @@ import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.RepositoryContext;
 import io.artifactkeeper.api.format.StoredAsset;
 import io.artifactkeeper.format.pypi.impl.PypiSimpleIndex.Project;
+import io.artifactkeeper.format.support.DocumentCache;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.Members;
 
 /**
- * Builds the project list and project pages of a repository: from the stored files (local), from
- * the upstream's cached pages (remote), or merged from the members (virtual: union of files by
- * file name, the first member by priority wins).
+ * Builds the project list and project pages of a repository through {@link Members}: a hosted
+ * repository answers from its stored files (its pages kept in a {@link DocumentCache} until their
+ * content stamp changes), a remote one from its upstream's pages (fetched and cached as metadata by
+ * the core), a virtual one merges its members' (union of files by file name, the first member by
+ * priority wins).
  */
 final class PypiIndexBuilder {
-    /** Largest upstream page read (PyPI's own project list is about 30 MB). */
-    static final int MAX_UPSTREAM_PAGE_BYTES = 256 * 1024 * 1024;
     static final String METADATA_SUFFIX = ".metadata";
+
+    private final DocumentCache hostedPages = new DocumentCache();
 
     /** The page of a normalized project, if the repository has it. */
     Optional<PypiProjectPage> projectPage(RepositoryContext repo, String project) throws IOException {
-        return switch (repo.type()) {
-            case LOCAL, STAGING -> localPage(repo, project);
-            case REMOTE -> remotePage(repo, project);
-            case VIRTUAL -> {
-                List<PypiProjectPage> pages = new ArrayList<>();
-                for (RepositoryContext m : repo.members()) {
-                    try {
-                        projectPage(m, project).ifPresent(pages::add);
-                    } catch (FormatException e) {
-                        // a member whose upstream is down must not hide the others
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
-                yield pages.isEmpty() ? Optional.empty() : Optional.of(PypiProjectPage.merge(project, pages));
-            }
-        };
+        List<PypiProjectPage> pages = Members.values(repo, Members.bySource(h -> hostedPage(h, project),
+                r -> remotePage(r, project)));
+        if (pages.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(pages.size() == 1 ? pages.get(0) : PypiProjectPage.merge(project, pages));
     }
 
     /** The projects of a repository, sorted by normalized name. */
     List<Project> projects(RepositoryContext repo) throws IOException {
         TreeMap<String, Project> out = new TreeMap<>();
-        collect(repo, out);
+        for (List<Project> ps : Members.values(repo, Members.bySource(h -> Optional.of(hostedProjects(h)),
+                PypiIndexBuilder::remoteProjects))) {
+            for (Project p : ps) {
+                out.putIfAbsent(p.normalized(), p);
+            }
+        }
         return new ArrayList<>(out.values());
     }
 
-    private void collect(RepositoryContext repo, Map<String, Project> out) throws IOException {
-        switch (repo.type()) {
-            case LOCAL, STAGING -> {
-                for (StoredAsset a : repo.list("packages/")) {
-                    String[] seg = a.path().split("/");
-                    if (seg.length == 4 && !a.path().endsWith(METADATA_SUFFIX)) {
-                        String display = a.name() != null && PypiNames.isValidName(a.name()) ? a.name() : seg[1];
-                        out.putIfAbsent(seg[1], new Project(display, seg[1]));
-                    }
-                }
+    private static List<Project> hostedProjects(RepositoryContext hosted) throws IOException {
+        List<Project> out = new ArrayList<>();
+        for (StoredAsset a : hosted.list("packages/")) {
+            String[] seg = a.path().split("/");
+            if (seg.length == 4 && !a.path().endsWith(METADATA_SUFFIX)) {
+                String display = a.name() != null && PypiNames.isValidName(a.name()) ? a.name() : seg[1];
+                out.add(new Project(display, seg[1]));
             }
-            case REMOTE -> {
-                Optional<StoredAsset> list = repo.get(PypiProxyPolicy.PROJECT_LIST);
-                if (list.isPresent()) {
-                    try {
-                        for (Project p : PypiSimpleIndex.parseProjectList(read(list.get()), list.get().contentType())) {
-                            out.putIfAbsent(p.normalized(), p);
-                        }
-                    } catch (PypiSimpleIndex.PageException e) {
-                        throw new FormatException(502, "BAD_UPSTREAM_PAGE", e.getMessage());
-                    }
-                }
-            }
-            case VIRTUAL -> {
-                for (RepositoryContext m : repo.members()) {
-                    try {
-                        collect(m, out);
-                    } catch (FormatException e) {
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
-            }
+        }
+        return out;
+    }
+
+    private static Optional<List<Project>> remoteProjects(RepositoryContext remote) throws IOException {
+        Optional<StoredAsset> list = remote.get(PypiProxyPolicy.PROJECT_LIST);
+        if (list.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = open(list.get())) {
+            return Optional.of(PypiSimpleIndex.parseProjectList(in, list.get().contentType()));
+        } catch (PypiSimpleIndex.PageException e) {
+            throw new FormatException(502, "BAD_UPSTREAM_PAGE", e.getMessage());
         }
     }
 
-    /** Project pages of hosted repositories as last built, with the content stamp they were built at. */
-    private final Map<String, CachedPage> localPages = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CachedPage> eldest) {
-            return size() > 10_000;
-        }
-    });
-
-    private record CachedPage(String stamp, Optional<PypiProjectPage> page) {
-    }
-
-    private Optional<PypiProjectPage> localPage(RepositoryContext repo, String project) throws IOException {
+    /**
+     * A hosted repository's page, built from its listing once per content stamp of the project's
+     * folder (a file stored meanwhile changes the stamp, and the page is built again next time).
+     */
+    private Optional<PypiProjectPage> hostedPage(RepositoryContext repo, String project) throws IOException {
         String prefix = "packages/" + project + "/";
-        String key = repo.key() + '\0' + project;
-        // taken before the listing: a file stored meanwhile changes it and the page is rebuilt next time
-        String stamp = repo.contentStamp(prefix);
-        CachedPage cached = localPages.get(key);
-        if (cached != null && cached.stamp().equals(stamp)) {
-            return cached.page();
-        }
-        Optional<PypiProjectPage> page = buildLocalPage(repo, prefix, project);
-        localPages.put(key, new CachedPage(stamp, page));
-        return page;
+        byte[] doc = hostedPages.get(repo, prefix, "page:" + project, () -> {
+            Optional<PypiProjectPage> page = buildHostedPage(repo, prefix, project);
+            return page.isEmpty() ? new byte[0] : Json.bytesOf(page.get());
+        }).bytes();
+        return doc.length == 0 ? Optional.empty() : Optional.of(Json.mapper().readValue(doc, PypiProjectPage.class));
     }
 
-    private static Optional<PypiProjectPage> buildLocalPage(RepositoryContext repo, String prefix, String project) throws IOException {
+    private static Optional<PypiProjectPage> buildHostedPage(RepositoryContext repo, String prefix, String project)
+            throws IOException {
         List<StoredAsset> assets = repo.list(prefix);
         Map<String, StoredAsset> metadata = new HashMap<>();
         for (StoredAsset a : assets) {
@@ -150,34 +122,33 @@ final class PypiIndexBuilder {
         return Optional.of(new PypiProjectPage(project, List.copyOf(files), List.of()));
     }
 
-    private static Optional<PypiProjectPage> remotePage(RepositoryContext repo, String project) throws IOException {
+    /** A remote repository's page of a project: its upstream's, as cached (fetched on a miss or after the TTL). */
+    static Optional<PypiProjectPage> remotePage(RepositoryContext remote, String project) throws IOException {
         String path = PypiProxyPolicy.projectPagePath(project);
-        Optional<StoredAsset> cached = repo.get(path);
+        Optional<StoredAsset> cached = remote.get(path);
         if (cached.isEmpty()) {
             return Optional.empty();
         }
         StoredAsset page = cached.get();
         URI pageUri;
-        Object fetchedFrom = page.attributes().get("upstream_url");
-        if (fetchedFrom instanceof String s) {
+        if (page.attributes().get("upstream_url") instanceof String s) {
             pageUri = URI.create(s);
         } else {
-            pageUri = new PypiProxyPolicy().upstreamUri(repo.upstreamUrl().orElseThrow(), path);
+            pageUri = PypiProxyPolicy.simpleRoot(remote.upstreamUrl().orElseThrow()).resolve(project + "/");
         }
-        try {
-            return Optional.of(PypiSimpleIndex.parseProjectPage(read(page), page.contentType(), pageUri, project));
+        try (InputStream in = open(page)) {
+            return Optional.of(PypiSimpleIndex.parseProjectPage(in, page.contentType(), pageUri, project));
         } catch (PypiSimpleIndex.PageException e) {
             throw new FormatException(502, "BAD_UPSTREAM_PAGE", e.getMessage());
         }
     }
 
-    private static String read(StoredAsset a) throws IOException {
-        if (a.size() > MAX_UPSTREAM_PAGE_BYTES) {
+    /** An upstream page's bytes, buffered (the form is sniffed from its start), within the size limit. */
+    private static InputStream open(StoredAsset a) throws IOException {
+        if (a.size() > PypiSimpleIndex.MAX_UPSTREAM_PAGE_BYTES) {
             throw new FormatException(502, "BAD_UPSTREAM_PAGE", "upstream page " + a.path() + " is larger than "
-                    + MAX_UPSTREAM_PAGE_BYTES + " bytes");
+                    + PypiSimpleIndex.MAX_UPSTREAM_PAGE_BYTES + " bytes");
         }
-        try (InputStream in = a.open()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return new BufferedInputStream(a.open(), 65536);
     }
 }

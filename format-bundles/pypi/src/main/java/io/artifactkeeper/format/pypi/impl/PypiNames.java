@@ -37,11 +37,11 @@ final class PypiNames {
      * What a file name says.
      *
      * @param filename the file name
-     * @param type wheel or sdist
+     * @param distType wheel or sdist
      * @param project the distribution name as written in the file name (not normalized)
      * @param version the version as written in the file name
      */
-    record DistFile(String filename, DistType type, String project, String version) {
+    record DistFile(String filename, DistType distType, String project, String version) {
         String normalizedProject() {
             return normalize(project);
         }

@@ -1,17 +1,21 @@
 package io.artifactkeeper.format.pypi.impl;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.api.format.ProxyPolicy;
+import io.artifactkeeper.api.format.RepositoryContext;
 
 /**
  * How a remote PyPI repository reaches its upstream simple index. The upstream URL may name the
  * index itself ({@code https://pypi.org/simple/}, {@code http://host/pypi/repo/simple}) or its root
  * ({@code https://pypi.org/}), to which {@code simple/} is appended. Upstream pages are cached as
  * the upstream sent them, under {@code .upstream/}, as metadata (refreshed after the TTL); files
- * and their metadata files are content (kept) and are fetched from the URLs the pages name.
+ * and their metadata files are content (kept) and are fetched from the URLs the pages name
+ * ({@link #contentUri}: often another host, absolute or relative to the page).
  */
 final class PypiProxyPolicy implements ProxyPolicy {
     static final String CACHE_PREFIX = ".upstream/";
@@ -51,6 +55,27 @@ final class PypiProxyPolicy implements ProxyPolicy {
             return simpleRoot(upstreamBase).resolve(path.substring(PROJECT_PAGE.length()) + "/");
         }
         return ProxyPolicy.super.upstreamUri(upstreamBase, path);
+    }
+
+    /**
+     * A file ({@code packages/{project}/{version}/{file}}) comes from the URL its project's upstream page
+     * gives, its metadata file from that URL + {@code .metadata} (PEP 658); empty for a file the page
+     * does not list (or without a metadata file), which the format does not ask for.
+     */
+    @Override
+    public Optional<URI> contentUri(RepositoryContext remote, String path) throws IOException {
+        String[] seg = path.split("/");
+        if (seg.length != 4 || !seg[0].equals("packages")) {
+            return Optional.empty();
+        }
+        boolean metadata = seg[3].endsWith(PypiIndexBuilder.METADATA_SUFFIX);
+        String filename = metadata ? seg[3].substring(0, seg[3].length() - PypiIndexBuilder.METADATA_SUFFIX.length())
+                : seg[3];
+        PypiProjectPage.File f = PypiIndexBuilder.remotePage(remote, seg[1]).map(p -> p.file(filename)).orElse(null);
+        if (f == null || (metadata && !f.hasMetadata())) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create(metadata ? f.url() + PypiIndexBuilder.METADATA_SUFFIX : f.url()));
     }
 
     @Override

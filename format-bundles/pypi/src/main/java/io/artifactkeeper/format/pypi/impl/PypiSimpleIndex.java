@@ -1,24 +1,46 @@
 package io.artifactkeeper.format.pypi.impl;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
+
+import org.jsoup.nodes.Element;
+import org.jsoup.parser.Parser;
+import org.jsoup.parser.StreamParser;
+import org.owasp.encoder.Encode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.format.support.Json;
 
 /**
  * Reads and writes simple index pages: PEP 503 HTML and PEP 691 JSON, with the PEP 592 (yanked),
  * PEP 658/714 (metadata files) and PEP 700 (versions, size, upload time) additions. Reading accepts
- * either form from an upstream; writing renders a {@link PypiProjectPage} with the URLs the caller
- * chooses.
+ * either form from an upstream (hostile bytes: HTML through jsoup as it streams, JSON through the
+ * support layer's bounded Jackson); writing renders a {@link PypiProjectPage} with the URLs the caller
+ * chooses (HTML escaped by OWASP Encoder, JSON written by Jackson).
  */
 final class PypiSimpleIndex {
     static final String API_VERSION = "1.1";
+    /** Largest upstream page read (PyPI's own project list is about 30 MB). */
+    static final long MAX_UPSTREAM_PAGE_BYTES = 256L * 1024 * 1024;
+    private static final java.util.regex.Pattern HASH_NAME = java.util.regex.Pattern.compile("[a-z0-9_]{1,32}");
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("[0-9a-f]{1,256}");
     private static final DateTimeFormatter UPLOAD_TIME = DateTimeFormatter
             .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -42,7 +64,8 @@ final class PypiSimpleIndex {
         return t == null ? null : UPLOAD_TIME.format(t);
     }
 
-    static boolean isJson(String contentType, String body) {
+    /** Whether an upstream page is JSON: by its content type, else by its first byte. */
+    static boolean isJson(String contentType, InputStream body) throws IOException {
         if (contentType != null) {
             String ct = contentType.toLowerCase(Locale.ROOT);
             if (ct.contains("json")) {
@@ -52,35 +75,42 @@ final class PypiSimpleIndex {
                 return false;
             }
         }
-        return body.stripLeading().startsWith("{");
+        body.mark(4096);
+        try {
+            for (int i = 0; i < 4096; i++) {
+                int c = body.read();
+                if (c < 0) {
+                    return false;
+                }
+                if (!Character.isWhitespace(c)) {
+                    return c == '{';
+                }
+            }
+            return false;
+        } finally {
+            body.reset();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
     // reading
 
-    /** A project page in either form; relative URLs are resolved against {@code pageUri}. */
-    static PypiProjectPage parseProjectPage(String body, String contentType, URI pageUri, String project)
-            throws PageException {
+    /** A project page in either form (the stream must support mark); relative URLs resolve against {@code pageUri}. */
+    static PypiProjectPage parseProjectPage(InputStream body, String contentType, URI pageUri, String project)
+            throws PageException, IOException {
         return isJson(contentType, body) ? parseProjectJson(body, pageUri, project)
                 : parseProjectHtml(body, pageUri, project);
     }
 
-    static PypiProjectPage parseProjectHtml(String body, URI pageUri, String project) {
+    static PypiProjectPage parseProjectPage(String body, String contentType, URI pageUri, String project)
+            throws PageException, IOException {
+        return parseProjectPage(stream(body), contentType, pageUri, project);
+    }
+
+    static PypiProjectPage parseProjectHtml(InputStream body, URI pageUri, String project) throws IOException {
         List<PypiProjectPage.File> files = new ArrayList<>();
-        URI[] base = {pageUri};
-        PypiHtml.scan(body, (tag, attrs, text) -> {
-            if (tag.equals("base")) {
-                String h = attrs.get("href");
-                if (h != null) {
-                    base[0] = resolve(base[0], h);
-                }
-                return;
-            }
-            String href = attrs.get("href");
-            if (href == null) {
-                return;
-            }
-            URI u = resolve(base[0], href);
+        anchors(body, pageUri, a -> {
+            URI u = absolute(a);
             if (u == null) {
                 return;
             }
@@ -89,118 +119,175 @@ final class PypiSimpleIndex {
             if (frag != null) {
                 int eq = frag.indexOf('=');
                 if (eq > 0) {
-                    hashes.put(frag.substring(0, eq).toLowerCase(Locale.ROOT), frag.substring(eq + 1).toLowerCase(Locale.ROOT));
+                    putHash(hashes, frag.substring(0, eq), frag.substring(eq + 1));
                 }
             }
             String url = withoutFragment(u);
-            String filename = text.strip();
+            String filename = a.text().strip();
             if (filename.isEmpty()) {
                 String path = u.getPath() == null ? "" : u.getPath();
                 filename = path.substring(path.lastIndexOf('/') + 1);
             }
-            String meta = attrs.containsKey("data-core-metadata") ? attrs.get("data-core-metadata")
-                    : attrs.get("data-dist-info-metadata");
+            String meta = a.hasAttr("data-core-metadata") ? a.attr("data-core-metadata")
+                    : a.hasAttr("data-dist-info-metadata") ? a.attr("data-dist-info-metadata") : null;
             boolean hasMeta = meta != null && !meta.equalsIgnoreCase("false");
             Map<String, String> metaHashes = new LinkedHashMap<>();
             if (hasMeta) {
                 int eq = meta.indexOf('=');
                 if (eq > 0) {
-                    metaHashes.put(meta.substring(0, eq).toLowerCase(Locale.ROOT), meta.substring(eq + 1).toLowerCase(Locale.ROOT));
+                    putHash(metaHashes, meta.substring(0, eq), meta.substring(eq + 1));
                 }
             }
-            boolean yanked = attrs.containsKey("data-yanked");
-            String reason = yanked && !attrs.get("data-yanked").isEmpty() ? attrs.get("data-yanked") : null;
-            String rp = attrs.get("data-requires-python");
+            boolean yanked = a.hasAttr("data-yanked");
+            String reason = yanked && !a.attr("data-yanked").isEmpty() ? a.attr("data-yanked") : null;
+            String rp = a.attr("data-requires-python");
             files.add(new PypiProjectPage.File(filename, PypiNames.versionOf(filename, project), url, hashes,
-                    rp == null || rp.isBlank() ? null : rp, hasMeta, metaHashes, yanked, reason, null, null));
+                    rp.isBlank() ? null : rp, hasMeta, metaHashes, yanked, reason, null, null));
         });
         return new PypiProjectPage(PypiNames.normalize(project), files, List.of());
     }
 
-    @SuppressWarnings("unchecked")
-    static PypiProjectPage parseProjectJson(String body, URI pageUri, String project) throws PageException {
-        Object root;
-        try {
-            root = PypiJson.parse(body);
-        } catch (PypiJson.JsonException e) {
-            throw new PageException("upstream project page is not JSON: " + e.getMessage());
-        }
-        if (!(root instanceof Map<?, ?> m) || !(m.get("files") instanceof List<?> list)) {
+    static PypiProjectPage parseProjectHtml(String body, URI pageUri, String project) throws IOException {
+        return parseProjectHtml(stream(body), pageUri, project);
+    }
+
+    static PypiProjectPage parseProjectJson(InputStream body, URI pageUri, String project) throws PageException, IOException {
+        JsonNode root = upstreamJson(body, "upstream project page");
+        if (!root.path("files").isArray()) {
             throw new PageException("upstream project page has no files list");
         }
         List<PypiProjectPage.File> files = new ArrayList<>();
-        for (Object o : list) {
-            if (!(o instanceof Map<?, ?> f) || !(f.get("filename") instanceof String filename)
-                    || !(f.get("url") instanceof String href)) {
+        for (JsonNode f : root.get("files")) {
+            if (!f.path("filename").isTextual() || !f.path("url").isTextual()) {
                 continue;
             }
-            URI u = resolve(pageUri, href);
+            String filename = f.get("filename").asText();
+            URI u = resolve(pageUri, f.get("url").asText());
             if (u == null) {
                 continue;
             }
             Map<String, String> hashes = stringMap(f.get("hashes"));
-            Object meta = f.containsKey("core-metadata") ? f.get("core-metadata") : f.get("dist-info-metadata");
-            boolean hasMeta = meta != null && !Boolean.FALSE.equals(meta);
-            Object y = f.get("yanked");
-            boolean yanked = y != null && !Boolean.FALSE.equals(y);
-            String reason = y instanceof String s && !s.isEmpty() ? s : null;
-            Long size = f.get("size") instanceof Number n ? n.longValue() : null;
-            String rp = f.get("requires-python") instanceof String s && !s.isBlank() ? s : null;
-            String ut = f.get("upload-time") instanceof String s ? s : null;
+            JsonNode meta = f.has("core-metadata") ? f.get("core-metadata") : f.get("dist-info-metadata");
+            boolean hasMeta = meta != null && !meta.isNull() && !(meta.isBoolean() && !meta.asBoolean());
+            JsonNode y = f.get("yanked");
+            boolean yanked = y != null && !y.isNull() && !(y.isBoolean() && !y.asBoolean());
+            String reason = y != null && y.isTextual() && !y.asText().isEmpty() ? y.asText() : null;
+            Long size = f.path("size").isIntegralNumber() ? f.get("size").asLong() : null;
+            String rp = f.path("requires-python").isTextual() && !f.get("requires-python").asText().isBlank()
+                    ? f.get("requires-python").asText() : null;
+            String ut = f.path("upload-time").isTextual() ? f.get("upload-time").asText() : null;
             files.add(new PypiProjectPage.File(filename, PypiNames.versionOf(filename, project), withoutFragment(u),
-                    hashes, rp, hasMeta, meta instanceof Map<?, ?> ? stringMap(meta) : Map.of(), yanked, reason, size,
+                    hashes, rp, hasMeta, meta != null && meta.isObject() ? stringMap(meta) : Map.of(), yanked, reason, size,
                     ut));
         }
         List<String> versions = new ArrayList<>();
-        if (m.get("versions") instanceof List<?> vs) {
-            for (Object v : vs) {
-                if (v instanceof String s) {
-                    versions.add(s);
-                }
+        for (JsonNode v : root.path("versions")) {
+            if (v.isTextual()) {
+                versions.add(v.asText());
             }
         }
         return new PypiProjectPage(PypiNames.normalize(project), files, versions);
     }
 
-    /** A project list in either form. */
-    static List<Project> parseProjectList(String body, String contentType) throws PageException {
+    /** A project list in either form (the stream must support mark). */
+    static List<Project> parseProjectList(InputStream body, String contentType) throws PageException, IOException {
         List<Project> out = new ArrayList<>();
         if (isJson(contentType, body)) {
-            Object root;
-            try {
-                root = PypiJson.parse(body);
-            } catch (PypiJson.JsonException e) {
-                throw new PageException("upstream project list is not JSON: " + e.getMessage());
-            }
-            if (!(root instanceof Map<?, ?> m) || !(m.get("projects") instanceof List<?> list)) {
+            JsonNode root = upstreamJson(body, "upstream project list");
+            if (!root.path("projects").isArray()) {
                 throw new PageException("upstream project list has no projects");
             }
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> p && p.get("name") instanceof String n && PypiNames.isValidName(n)) {
+            for (JsonNode p : root.get("projects")) {
+                String n = p.path("name").asText(null);
+                if (p.path("name").isTextual() && PypiNames.isValidName(n)) {
                     out.add(new Project(n, PypiNames.normalize(n)));
                 }
             }
             return out;
         }
-        PypiHtml.scan(body, (tag, attrs, text) -> {
-            String n = text.strip();
-            if (tag.equals("a") && PypiNames.isValidName(n)) {
+        anchors(body, null, a -> {
+            String n = a.text().strip();
+            if (PypiNames.isValidName(n)) {
                 out.add(new Project(n, PypiNames.normalize(n)));
             }
         });
         return out;
     }
 
-    private static Map<String, String> stringMap(Object o) {
+    static List<Project> parseProjectList(String body, String contentType) throws PageException, IOException {
+        return parseProjectList(stream(body), contentType);
+    }
+
+    private static InputStream stream(String s) {
+        return new java.io.ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode upstreamJson(InputStream body, String what) throws PageException, IOException {
+        try {
+            return Json.readUpstream(body, MAX_UPSTREAM_PAGE_BYTES, what);
+        } catch (FormatException e) {
+            throw new PageException(e.getMessage());
+        }
+    }
+
+    /**
+     * Each {@code <a>} of an upstream HTML page, as jsoup parses it while it streams (a project list
+     * of PyPI's size is never held as a tree: each anchor is dropped once seen). A {@code <base href>}
+     * changes what relative links resolve against, as in a browser.
+     */
+    private static void anchors(InputStream body, URI pageUri, Consumer<Element> each) throws IOException {
+        try (StreamParser parser = new StreamParser(Parser.htmlParser())) {
+            parser.parse(new java.io.InputStreamReader(body, StandardCharsets.UTF_8),
+                    pageUri == null ? "" : pageUri.toString());
+            Iterator<Element> it = parser.iterator();
+            while (it.hasNext()) {
+                Element e = it.next();
+                if (e.normalName().equals("a")) {
+                    each.accept(e);
+                    e.remove();
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** An anchor's link resolved against the page (and its base), http or https only. */
+    private static URI absolute(Element a) {
+        if (!a.hasAttr("href")) {
+            return null;
+        }
+        String base = a.baseUri();
+        try {
+            return resolve(base.isEmpty() ? null : new URI(base), a.attr("href"));
+        } catch (java.net.URISyntaxException e) {
+            return resolve(null, a.attr("href"));
+        }
+    }
+
+    private static Map<String, String> stringMap(JsonNode o) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (o instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> {
-                if (k instanceof String ks && v instanceof String vs) {
-                    out.put(ks.toLowerCase(Locale.ROOT), vs.toLowerCase(Locale.ROOT));
+        if (o != null && o.isObject()) {
+            o.properties().forEach(e -> {
+                if (e.getValue().isTextual()) {
+                    putHash(out, e.getKey(), e.getValue().asText());
                 }
             });
         }
         return out;
+    }
+
+    /**
+     * Keeps a hash an upstream names only when it looks like one (a hashlib name, hex digits): whatever
+     * else an upstream writes there would reach the pages served here (found by PypiFuzzTest#upstreamPage:
+     * a name with '<' made a link that no URI parser reads back).
+     */
+    private static void putHash(Map<String, String> into, String name, String value) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        if (HASH_NAME.matcher(n).matches() && HEX.matcher(v).matches()) {
+            into.putIfAbsent(n, v);
+        }
     }
 
     private static URI resolve(URI base, String href) {
@@ -231,8 +318,8 @@ final class PypiSimpleIndex {
     private static String projectHtml(PypiProjectPage page, Function<PypiProjectPage.File, String> urlOf) {
         StringBuilder sb = new StringBuilder(256 + page.files().size() * 256);
         sb.append("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"")
-                .append(API_VERSION).append("\">\n    <title>Links for ").append(PypiHtml.escape(page.name()))
-                .append("</title>\n  </head>\n  <body>\n    <h1>Links for ").append(PypiHtml.escape(page.name()))
+                .append(API_VERSION).append("\">\n    <title>Links for ").append(Encode.forHtml(page.name()))
+                .append("</title>\n  </head>\n  <body>\n    <h1>Links for ").append(Encode.forHtml(page.name()))
                 .append("</h1>\n");
         for (PypiProjectPage.File f : page.files()) {
             String href = urlOf.apply(f);
@@ -240,22 +327,23 @@ final class PypiSimpleIndex {
             if (h != null) {
                 href = href + "#" + h.getKey() + "=" + h.getValue();
             }
-            sb.append("    <a href=\"").append(PypiHtml.escape(href)).append('"');
+            sb.append("    <a href=\"").append(Encode.forHtml(href)).append('"');
             if (f.requiresPython() != null) {
-                sb.append(" data-requires-python=\"").append(PypiHtml.escape(f.requiresPython())).append('"');
+                // PEP 503: < and > of the specifier are entity-encoded
+                sb.append(" data-requires-python=\"").append(Encode.forHtml(f.requiresPython())).append('"');
             }
             if (f.hasMetadata()) {
                 Map.Entry<String, String> mh = preferredHash(f.metadataHashes());
                 String v = mh == null ? "true" : mh.getKey() + "=" + mh.getValue();
                 // PEP 714 names it data-core-metadata; older clients read data-dist-info-metadata
-                sb.append(" data-dist-info-metadata=\"").append(PypiHtml.escape(v)).append('"');
-                sb.append(" data-core-metadata=\"").append(PypiHtml.escape(v)).append('"');
+                sb.append(" data-dist-info-metadata=\"").append(Encode.forHtml(v)).append('"');
+                sb.append(" data-core-metadata=\"").append(Encode.forHtml(v)).append('"');
             }
             if (f.yanked()) {
-                sb.append(" data-yanked=\"").append(f.yankedReason() == null ? "" : PypiHtml.escape(f.yankedReason()))
+                sb.append(" data-yanked=\"").append(f.yankedReason() == null ? "" : Encode.forHtml(f.yankedReason()))
                         .append('"');
             }
-            sb.append('>').append(PypiHtml.escape(f.filename())).append("</a><br/>\n");
+            sb.append('>').append(Encode.forHtml(f.filename())).append("</a><br/>\n");
         }
         sb.append("  </body>\n</html>\n");
         return sb.toString();
@@ -263,60 +351,62 @@ final class PypiSimpleIndex {
 
     private static String projectJson(PypiProjectPage page, Function<PypiProjectPage.File, String> urlOf) {
         boolean sizes = page.files().stream().allMatch(f -> f.size() != null);
-        StringBuilder sb = new StringBuilder(256 + page.files().size() * 384);
-        sb.append("{\"meta\":{\"api-version\":").append(PypiJson.quote(sizes ? API_VERSION : "1.0"))
-                .append("},\"name\":").append(PypiJson.quote(page.name()));
+        ObjectNode root = Json.object();
+        root.putObject("meta").put("api-version", sizes ? API_VERSION : "1.0");
+        root.put("name", page.name());
         if (sizes) {
-            sb.append(",\"versions\":[");
-            List<String> versions = page.allVersions();
-            for (int i = 0; i < versions.size(); i++) {
-                sb.append(i == 0 ? "" : ",").append(PypiJson.quote(versions.get(i)));
-            }
-            sb.append(']');
+            ArrayNode versions = root.putArray("versions");
+            page.allVersions().forEach(versions::add);
         }
-        sb.append(",\"files\":[");
-        boolean first = true;
+        ArrayNode files = root.putArray("files");
         for (PypiProjectPage.File f : page.files()) {
-            sb.append(first ? "" : ",").append("{\"filename\":").append(PypiJson.quote(f.filename()))
-                    .append(",\"url\":").append(PypiJson.quote(urlOf.apply(f))).append(",\"hashes\":")
-                    .append(hashesJson(f.hashes()));
-            first = false;
+            ObjectNode o = files.addObject().put("filename", f.filename()).put("url", urlOf.apply(f));
+            hashes(o.putObject("hashes"), f.hashes());
             if (f.requiresPython() != null) {
-                sb.append(",\"requires-python\":").append(PypiJson.quote(f.requiresPython()));
+                o.put("requires-python", f.requiresPython());
             }
             if (f.hasMetadata()) {
-                String v = f.metadataHashes().isEmpty() ? "true" : hashesJson(f.metadataHashes());
-                sb.append(",\"core-metadata\":").append(v).append(",\"dist-info-metadata\":").append(v);
+                if (f.metadataHashes().isEmpty()) {
+                    o.put("core-metadata", true).put("dist-info-metadata", true);
+                } else {
+                    hashes(o.putObject("core-metadata"), f.metadataHashes());
+                    hashes(o.putObject("dist-info-metadata"), f.metadataHashes());
+                }
             }
-            sb.append(",\"yanked\":").append(!f.yanked() ? "false"
-                    : f.yankedReason() == null ? "true" : PypiJson.quote(f.yankedReason()));
+            if (!f.yanked()) {
+                o.put("yanked", false);
+            } else if (f.yankedReason() == null) {
+                o.put("yanked", true);
+            } else {
+                o.put("yanked", f.yankedReason());
+            }
             if (f.size() != null) {
-                sb.append(",\"size\":").append(f.size());
+                o.put("size", f.size());
             }
             if (f.uploadTime() != null) {
-                sb.append(",\"upload-time\":").append(PypiJson.quote(f.uploadTime()));
+                o.put("upload-time", f.uploadTime());
             }
-            sb.append('}');
         }
-        return sb.append("]}").toString();
+        return Json.string(root);
     }
 
     /** The project list; each project links to {@code simpleUrl + normalized + "/"}. */
     static String renderProjectList(List<Project> projects, PypiMediaType type, String simpleUrl) {
-        StringBuilder sb = new StringBuilder(128 + projects.size() * 64);
         if (type.isJson()) {
-            sb.append("{\"meta\":{\"api-version\":").append(PypiJson.quote(API_VERSION)).append("},\"projects\":[");
-            for (int i = 0; i < projects.size(); i++) {
-                sb.append(i == 0 ? "" : ",").append("{\"name\":").append(PypiJson.quote(projects.get(i).displayName()))
-                        .append('}');
+            ObjectNode root = Json.object();
+            root.putObject("meta").put("api-version", API_VERSION);
+            ArrayNode list = root.putArray("projects");
+            for (Project p : projects) {
+                list.addObject().put("name", p.displayName());
             }
-            return sb.append("]}").toString();
+            return Json.string(root);
         }
+        StringBuilder sb = new StringBuilder(128 + projects.size() * 64);
         sb.append("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"")
                 .append(API_VERSION).append("\">\n    <title>Simple index</title>\n  </head>\n  <body>\n");
         for (Project p : projects) {
-            sb.append("    <a href=\"").append(PypiHtml.escape(simpleUrl + p.normalized() + "/")).append("\">")
-                    .append(PypiHtml.escape(p.displayName())).append("</a><br/>\n");
+            sb.append("    <a href=\"").append(Encode.forHtml(simpleUrl + p.normalized() + "/")).append("\">")
+                    .append(Encode.forHtml(p.displayName())).append("</a><br/>\n");
         }
         return sb.append("  </body>\n</html>\n").toString();
     }
@@ -332,13 +422,7 @@ final class PypiSimpleIndex {
         return hashes.entrySet().iterator().next();
     }
 
-    private static String hashesJson(Map<String, String> hashes) {
-        StringBuilder sb = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, String> e : hashes.entrySet()) {
-            sb.append(first ? "" : ",").append(PypiJson.quote(e.getKey())).append(':').append(PypiJson.quote(e.getValue()));
-            first = false;
-        }
-        return sb.append('}').toString();
+    private static void hashes(ObjectNode into, Map<String, String> hashes) {
+        hashes.forEach(into::put);
     }
 }

@@ -15,11 +15,11 @@ import java.util.regex.Pattern;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
-import io.artifactkeeper.format.support.MultipartReader;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.MultipartReader;
+import io.artifactkeeper.format.support.SafeArchive.ArchiveException;
 
 /**
  * The legacy upload API that twine and poetry use: {@code POST} of multipart/form-data with
@@ -49,13 +49,6 @@ final class PypiUploadHandler {
     }
 
     FormatResponse upload(FormatRequest req, RepositoryContext repo) throws IOException {
-        if (repo.type() == RepositoryType.REMOTE) {
-            throw FormatException.methodNotAllowed("repository " + repo.key() + " is a remote (proxy) repository; "
-                    + "upload to a local one");
-        }
-        if (repo.type() == RepositoryType.VIRTUAL) {
-            throw FormatException.badRequest("repository " + repo.key() + " is virtual; upload to one of its members");
-        }
         String boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null))
                 .orElseThrow(() -> FormatException.badRequest("an upload must be multipart/form-data with a boundary"));
         MultipartReader body = new MultipartReader(req.body(), boundary);
@@ -131,7 +124,7 @@ final class PypiUploadHandler {
             throw FormatException.badRequest("file " + filename + " does not belong to version " + version);
         }
         String filetype = fields.get("filetype");
-        if (filetype != null && !filetype.isBlank() && !filetype.strip().equals(dist.type().filetype)) {
+        if (filetype != null && !filetype.isBlank() && !filetype.strip().equals(dist.distType().filetype)) {
             throw FormatException.badRequest("filetype " + filetype + " does not match " + filename);
         }
         String sha256 = digest(fields, "sha256_digest", SHA256);
@@ -161,8 +154,8 @@ final class PypiUploadHandler {
     private static void writeMetadataFile(RepositoryContext repo, Stored s) throws IOException {
         PypiInspector.Inspection i;
         try {
-            i = PypiInspector.inspect(s.dist(), PypiByteSource.of(s.asset()));
-        } catch (PypiArchives.InvalidArchiveException e) {
+            i = PypiInspector.inspect(s.dist(), s.asset());
+        } catch (ArchiveException e) {
             // describe() accepted these bytes a moment ago
             throw new IllegalStateException("stored distribution no longer readable: " + e.getMessage(), e);
         }

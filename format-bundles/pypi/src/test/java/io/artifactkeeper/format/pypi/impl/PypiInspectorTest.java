@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.artifactkeeper.format.pypi.impl.PypiArchives.InvalidArchiveException;
+import io.artifactkeeper.format.support.SafeArchive.ArchiveException;
 
 class PypiInspectorTest {
 
@@ -20,7 +20,7 @@ class PypiInspectorTest {
     void wheelMetadataIsServedAndDescribed() throws Exception {
         String md = PypiTestArchives.metadata("Demo_Pkg", "1.0", "Requires-Python: >=3.7", "Summary: A demo");
         byte[] whl = PypiTestArchives.wheel("demo_pkg", "1.0", md);
-        PypiInspector.Inspection i = PypiInspector.inspect(dist("demo_pkg-1.0-py3-none-any.whl", null), PypiByteSource.of(whl));
+        PypiInspector.Inspection i = PypiInspector.inspect(dist("demo_pkg-1.0-py3-none-any.whl", null), PypiBytes.content(whl));
         assertThat(i.servesMetadata()).isTrue();
         assertThat(i.displayName()).isEqualTo("Demo_Pkg");
         assertThat(i.attributes()).containsEntry(PypiInspector.ATTR_REQUIRES_PYTHON, ">=3.7")
@@ -31,35 +31,35 @@ class PypiInspectorTest {
     @Test
     void metadataMustAgreeWithTheFileName() throws Exception {
         byte[] whl = PypiTestArchives.wheel("demo", "1.0", PypiTestArchives.metadata("other", "1.0"));
-        assertThatThrownBy(() -> PypiInspector.inspect(dist("demo-1.0-py3-none-any.whl", null), PypiByteSource.of(whl)))
-                .isInstanceOf(InvalidArchiveException.class).hasMessageContaining("other");
+        assertThatThrownBy(() -> PypiInspector.inspect(dist("demo-1.0-py3-none-any.whl", null), PypiBytes.content(whl)))
+                .isInstanceOf(ArchiveException.class).hasMessageContaining("other");
         byte[] whl2 = PypiTestArchives.wheel("demo", "1.0", PypiTestArchives.metadata("demo", "2.0"));
-        assertThatThrownBy(() -> PypiInspector.inspect(dist("demo-1.0-py3-none-any.whl", null), PypiByteSource.of(whl2)))
-                .isInstanceOf(InvalidArchiveException.class).hasMessageContaining("2.0");
+        assertThatThrownBy(() -> PypiInspector.inspect(dist("demo-1.0-py3-none-any.whl", null), PypiBytes.content(whl2)))
+                .isInstanceOf(ArchiveException.class).hasMessageContaining("2.0");
     }
 
     @Test
     void sdistMetadataIsServedOnlyWhenReliable() throws Exception {
         byte[] old = PypiTestArchives.tarGz(Map.of("demo-0.1/PKG-INFO",
                 PypiTestArchives.metadata("demo", "0.1").getBytes(StandardCharsets.UTF_8)));
-        PypiInspector.Inspection i = PypiInspector.inspect(dist("demo-0.1.tar.gz", "demo"), PypiByteSource.of(old));
+        PypiInspector.Inspection i = PypiInspector.inspect(dist("demo-0.1.tar.gz", "demo"), PypiBytes.content(old));
         assertThat(i.metadata().name()).isEqualTo("demo");
         assertThat(i.servesMetadata()).isFalse();
         assertThat(i.attributes()).doesNotContainKey(PypiInspector.ATTR_METADATA_SHA256);
 
         String v22 = "Metadata-Version: 2.2\nName: demo\nVersion: 0.2\nDynamic: Description\n\n";
         byte[] modern = PypiTestArchives.tarGz(Map.of("demo-0.2/PKG-INFO", v22.getBytes(StandardCharsets.UTF_8)));
-        assertThat(PypiInspector.inspect(dist("demo-0.2.tar.gz", "demo"), PypiByteSource.of(modern)).servesMetadata()).isTrue();
+        assertThat(PypiInspector.inspect(dist("demo-0.2.tar.gz", "demo"), PypiBytes.content(modern)).servesMetadata()).isTrue();
 
         String dyn = "Metadata-Version: 2.2\nName: demo\nVersion: 0.3\nDynamic: Requires-Dist\n\n";
         byte[] dynamic = PypiTestArchives.tarGz(Map.of("demo-0.3/PKG-INFO", dyn.getBytes(StandardCharsets.UTF_8)));
-        assertThat(PypiInspector.inspect(dist("demo-0.3.tar.gz", "demo"), PypiByteSource.of(dynamic)).servesMetadata()).isFalse();
+        assertThat(PypiInspector.inspect(dist("demo-0.3.tar.gz", "demo"), PypiBytes.content(dynamic)).servesMetadata()).isFalse();
     }
 
     @Test
     void sdistWithoutPkgInfoIsAcceptedWithoutMetadata() throws Exception {
         byte[] tgz = PypiTestArchives.tarGz(Map.of("demo-0.1/setup.py", new byte[10]));
-        PypiInspector.Inspection i = PypiInspector.inspect(dist("demo-0.1.tar.gz", "demo"), PypiByteSource.of(tgz));
+        PypiInspector.Inspection i = PypiInspector.inspect(dist("demo-0.1.tar.gz", "demo"), PypiBytes.content(tgz));
         assertThat(i.metadata()).isNull();
         assertThat(i.version()).isEqualTo("0.1");
     }
@@ -91,7 +91,7 @@ class PypiInspectorTest {
         byte[] sdist = PypiTestArchives.tarGz(java.util.Map.of("demo-1.0/PKG-INFO",
                 "Metadata-Version: .\nName: demo\nVersion: 1.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         PypiInspector.Inspection i = PypiInspector.inspect(PypiNames.parse("demo-1.0.tar.gz", null).orElseThrow(),
-                PypiByteSource.of(sdist));
+                PypiBytes.content(sdist));
         assertThat(i.servesMetadata()).isFalse();
     }
 }

@@ -29,7 +29,7 @@ class PypiNamesTest {
     @Test
     void parsesWheelNames() {
         PypiNames.DistFile w = PypiNames.parse("My_Pkg-1.0.2-py3-none-any.whl", null).orElseThrow();
-        assertThat(w.type()).isEqualTo(PypiNames.DistType.WHEEL);
+        assertThat(w.distType()).isEqualTo(PypiNames.DistType.WHEEL);
         assertThat(w.project()).isEqualTo("My_Pkg");
         assertThat(w.normalizedProject()).isEqualTo("my-pkg");
         assertThat(w.version()).isEqualTo("1.0.2");
@@ -42,7 +42,7 @@ class PypiNamesTest {
     void parsesSdistNamesWithAndWithoutAHint() {
         assertThat(PypiNames.parse("demo-0.1.tar.gz", null).orElseThrow().version()).isEqualTo("0.1");
         PypiNames.DistFile legacy = PypiNames.parse("Foo-Bar-2.0.zip", "foo.bar").orElseThrow();
-        assertThat(legacy.type()).isEqualTo(PypiNames.DistType.SDIST_ZIP);
+        assertThat(legacy.distType()).isEqualTo(PypiNames.DistType.SDIST_ZIP);
         assertThat(legacy.project()).isEqualTo("Foo-Bar");
         assertThat(legacy.version()).isEqualTo("2.0");
         assertThat(PypiNames.parse("demo.tar.gz", null)).isEmpty();
