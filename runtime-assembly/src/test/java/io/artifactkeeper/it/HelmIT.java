@@ -84,6 +84,8 @@ class HelmIT extends FormatTck {
         work = Files.createDirectories(Path.of(cacheHome).getParent().resolve("helm-it-" + System.currentTimeMillis()));
         repoConfig = work.resolve("repositories.yaml");
         repoCache = Path.of(cacheHome).resolve("repository");
+        // the client this test proves the format with (README: "tested with")
+        System.out.println("[helm] client: helm-java 0.0.21, Helm " + Helm.version().call());
         repo(ak, "helm-local", "local", null);
         repo(upstream, "helm-up", "local", null);
         repo(ak, "helm-remote", "remote", upstream.url() + "/helm/helm-up");

@@ -27,8 +27,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The sbt format (Ivy layout on /ivy) with Apache Ivy's own CLI (publish, retrieve with a dynamic
- * revision, which lists folders) and sbt 1.10.7 publishing and resolving both Ivy style on /ivy and
- * Maven style on /maven; bad input on /ivy.
+ * revision, which lists folders; retrieve through a remote whose upstream is a second running server,
+ * and through the virtual over both) and sbt 1.10.7 publishing and resolving both Ivy style on /ivy
+ * and Maven style on /maven; bad input on /ivy.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IvyIT {
@@ -38,27 +39,38 @@ class IvyIT {
     @TempDir
     static Path tmp;
     static Distribution ak;
+    /** A second server: the upstream of ak's Ivy remote. */
+    static Distribution up;
     static String admin;
 
     @BeforeAll
     static void start() throws Exception {
         ak = new Distribution(tmp.resolve("ak")).start();
+        up = new Distribution(tmp.resolve("up")).start();
         ak.awaitReady(Duration.ofSeconds(180));
+        up.awaitReady(Duration.ofSeconds(180));
         admin = ak.adminBasic();
+        ok(up.json("POST", "/api/v1/repositories", up.adminBasic(), Map.of("key", "up-ivy", "format", "sbt",
+                "repo_type", "local")), 201);
         create(Map.of("key", "ivy-local", "format", "sbt", "repo_type", "local"));
         create(Map.of("key", "ivy-remote", "format", "sbt", "repo_type", "remote", "upstream_url",
-                ak.url() + "/ivy/ivy-local", "settings", Map.of("upstream_username", "admin", "upstream_password",
+                up.url() + "/ivy/up-ivy", "settings", Map.of("upstream_username", "admin", "upstream_password",
                         Distribution.ADMIN_PASSWORD)));
         create(Map.of("key", "ivy-virtual", "format", "sbt", "repo_type", "virtual"));
         ok(ak.json("PUT", "/api/v1/repositories/ivy-virtual/members", admin, Map.of("members", List.of(
                 Map.of("member_key", "ivy-local", "priority", 1), Map.of("member_key", "ivy-remote", "priority", 2)))), 200);
         create(Map.of("key", "sbt-maven", "format", "maven", "repo_type", "local"));
+        // Debian's Ivy answers -version with "non official version": the jar names it
+        System.out.println("IvyIT clients: Apache Ivy " + IVY_JAR + " (" + ivy(tmp, "-version").output().lines()
+                .filter(l -> l.contains("Ivy")).reduce((a, b) -> b).orElse("?").strip() + "); sbt " + SBT_LAUNCH);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (ak != null) {
-            ak.close();
+        for (Distribution d : new Distribution[] {ak, up}) {
+            if (d != null) {
+                d.close();
+            }
         }
     }
 
@@ -74,8 +86,12 @@ class IvyIT {
     static final String PATTERN = "[organisation]/[module]/[revision]/[type]s/[artifact](-[classifier]).[ext]";
 
     static Path ivySettings(String repo) throws Exception {
-        Path s = tmp.resolve("ivysettings-" + repo + ".xml");
-        String p = xml(ak.url() + "/ivy/" + repo + "/" + PATTERN);
+        return ivySettings(ak, repo);
+    }
+
+    static Path ivySettings(Distribution server, String repo) throws Exception {
+        Path s = tmp.resolve("ivysettings-" + (server == ak ? "" : "up-") + repo + ".xml");
+        String p = xml(server.url() + "/ivy/" + repo + "/" + PATTERN);
         Files.writeString(s, """
                 <ivysettings>
                   <settings defaultResolver="ak"/>
@@ -99,15 +115,19 @@ class IvyIT {
     }
 
     static Path ivyModule(String revisionMarker) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("ivy-pub-" + revisionMarker));
+        return ivyModule("ivy-demo", revisionMarker);
+    }
+
+    static Path ivyModule(String module, String revisionMarker) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ivy-pub-" + module + "-" + revisionMarker));
         Files.writeString(dir.resolve("ivy.xml"), """
                 <ivy-module version="2.0">
-                  <info organisation="org.example" module="ivy-demo"/>
-                  <publications><artifact name="ivy-demo" type="jar" ext="jar"/></publications>
+                  <info organisation="org.example" module="%s"/>
+                  <publications><artifact name="%s" type="jar" ext="jar"/></publications>
                 </ivy-module>
-                """);
+                """.formatted(module, module));
         Files.createDirectories(dir.resolve("build"));
-        try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(dir.resolve("build/ivy-demo.jar")))) {
+        try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(dir.resolve("build/" + module + ".jar")))) {
             j.putNextEntry(new JarEntry("marker.txt"));
             j.write(revisionMarker.getBytes());
         }
@@ -150,11 +170,41 @@ class IvyIT {
             assertThat(entry(consumer.resolve("lib/ivy-demo-1.1.jar"), "marker.txt")).isEqualTo("ivy-1.1");
         }
         assertThat(ak.send("GET", "/ivy/ivy-local/org.example/ivy-demo/", admin, null, null).body())
-                .contains("href=\"1.0/\"", "href=\"1.1/\"");
+                .contains("href=\"./1.0/\"", "href=\"./1.1/\"");
     }
 
     @Test
     @Order(2)
+    void ivyResolvesThroughARemoteOfAnotherServerAndTheVirtual() throws Exception {
+        // published to the second server only
+        ivy(ivyModule("ivy-up", "up-2.0"), "-settings", ivySettings(up, "up-ivy").toString(), "-ivy", "ivy.xml", "-publish",
+                "ak", "-revision", "2.0", "-status", "release", "-overwrite", "-publishpattern", "build/[artifact].[ext]").ok();
+        assertThat(ak.send("GET", "/ivy/ivy-local/org.example/ivy-up/2.0/ivys/ivy.xml", admin, null, null).statusCode())
+                .isEqualTo(404);
+        for (String repo : List.of("ivy-remote", "ivy-virtual")) {
+            Path consumer = Files.createDirectories(tmp.resolve("ivy-remote-consumer-" + repo));
+            Files.writeString(consumer.resolve("ivy.xml"), """
+                    <ivy-module version="2.0">
+                      <info organisation="org.example" module="remote-consumer"/>
+                      <dependencies><dependency org="org.example" name="ivy-up" rev="2.0"/></dependencies>
+                    </ivy-module>
+                    """);
+            ivy(consumer, "-settings", ivySettings(repo).toString(), "-ivy", "ivy.xml", "-cache",
+                    consumer.resolve("empty-cache").toString(), "-retrieve", "lib/[artifact]-[revision].[ext]").ok();
+            assertThat(entry(consumer.resolve("lib/ivy-up-2.0.jar"), "marker.txt")).as(repo).isEqualTo("up-2.0");
+        }
+        // the remote fetched from the second server, verified checksums were served from what it cached
+        MavenIT.await("the second server logs the remote's fetch", Duration.ofSeconds(15),
+                () -> up.logText().contains("GET /ivy/up-ivy/org.example/ivy-up/2.0/jars/ivy-up.jar 200"));
+        MavenIT.await("Ivy's checksum request through the remote", Duration.ofSeconds(15),
+                () -> ak.logText().contains("GET /ivy/ivy-remote/org.example/ivy-up/2.0/jars/ivy-up.jar.sha1 200"));
+        JsonNode cached = ok(ak.send("GET", "/api/v1/repositories/ivy-remote/artifacts/org.example/ivy-up/2.0/jars/ivy-up.jar",
+                admin, null, null), 200);
+        assertThat(cached.get("name").asText()).isEqualTo("org.example:ivy-up");
+    }
+
+    @Test
+    @Order(3)
     void releaseRepublishWithOtherBytesFails() throws Exception {
         MavenFamilyClients.Result r = ivy(ivyModule("ivy-1.0-changed"), "-settings", ivySettings("ivy-local").toString(),
                 "-ivy", "ivy.xml", "-publish", "ak", "-revision", "1.0", "-status", "release", "-overwrite",
@@ -167,7 +217,7 @@ class IvyIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void sbtPublishesAndResolvesIvyAndMavenStyle() throws Exception {
         Path launcher = sbtLauncher();
         Path pub = Files.createDirectories(tmp.resolve("sbt-pub"));
@@ -217,7 +267,7 @@ class IvyIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void badInputOnIvyRoutes() throws Exception {
         String base = "/ivy/ivy-local/org.example/bad/1.0/";
         assertThat(ak.send("PUT", base + "ivys/ivy.xml", admin, null, "<ivy-module>".getBytes()).statusCode()).isEqualTo(400);

@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -75,6 +78,9 @@ class MavenIT {
                 Map.of("member_key", "mvn-local", "priority", 1), Map.of("member_key", "mvn-remote", "priority", 2)))), 200);
         deployRepo = tmp.resolve("m2-deploy");
         warmPlugins();
+        System.out.println("MavenIT clients: " + run(tmp, env(), 120, cmd("mvn", "-v")).ok().output().lines()
+                .filter(l -> l.contains("Apache Maven")).map(l -> l.substring(l.indexOf("Apache Maven"))).findFirst()
+                .orElse("mvn ?"));
     }
 
     @AfterAll
@@ -201,10 +207,16 @@ class MavenIT {
     void deployReleaseAndSnapshotTwiceWithMvn() throws Exception {
         deploy(ak, "mvn-local", "demo-lib", "1.0", "local-1.0").ok();
         deploy(ak, "mvn-local", "demo-lib", "1.1-SNAPSHOT", "snap-1").ok();
-        Thread.sleep(1100); // a new second: a new snapshot timestamp
+        String base = "/maven/mvn-local/" + GP + "/demo-lib/";
+        // the second build needs a later timestamp than the first (mvn stamps to the second, in UTC)
+        Matcher first = Pattern.compile("<timestamp>(\\d{8}\\.\\d{6})</timestamp>")
+                .matcher(ak.send("GET", base + "1.1-SNAPSHOT/maven-metadata.xml", admin, null, null).body());
+        assertThat(first.find()).isTrue();
+        DateTimeFormatter stamp = DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss").withZone(ZoneOffset.UTC);
+        await("the clock passes the first snapshot's timestamp " + first.group(1), Duration.ofSeconds(10),
+                () -> stamp.format(Instant.now()).compareTo(first.group(1)) > 0);
         deploy(ak, "mvn-local", "demo-lib", "1.1-SNAPSHOT", "snap-2").ok();
 
-        String base = "/maven/mvn-local/" + GP + "/demo-lib/";
         HttpResponse<String> meta = ak.send("GET", base + "maven-metadata.xml", admin, null, null);
         assertThat(meta.statusCode()).isEqualTo(200);
         assertThat(meta.body()).contains("<groupId>" + G + "</groupId>", "<artifactId>demo-lib</artifactId>",
@@ -307,13 +319,15 @@ class MavenIT {
 
         // the directory listing of the virtual repository shows both members' versions
         assertThat(ak.send("GET", "/maven/mvn-virtual/" + GP + "/demo-lib/", admin, null, null).body())
-                .contains("href=\"1.0/\"", "href=\"1.1-SNAPSHOT/\"", "href=\"2.0/\"", "maven-metadata.xml");
+                .contains("href=\"./1.0/\"", "href=\"./1.1-SNAPSHOT/\"", "href=\"./2.0/\"", "maven-metadata.xml");
     }
 
     @Test
     @Order(5)
     void gradleResolvesFromUs() throws Exception {
         String gradle = MavenFamilyClients.require("gradle", "gradle");
+        System.out.println("MavenIT gradle: " + run(tmp, Map.of("JAVA_HOME", MavenFamilyClients.jdk17()), 120,
+                cmd(gradle, "-v")).output().lines().filter(l -> l.startsWith("Gradle ")).findFirst().orElse("gradle ?"));
         Path dir = tmp.resolve("gradle-consumer");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("settings.gradle"), "rootProject.name = 'consumer'\n");
@@ -367,7 +381,9 @@ class MavenIT {
         }
         pool.shutdown();
         assertThat(upstreamRequests(ak) - before).isEqualTo(1);
-        Thread.sleep(300); // let the upstream's access log line reach its file
+        // the upstream's access log line reaches its file after the answer
+        await("the upstream logs the request", Duration.ofSeconds(15),
+                () -> countLines(up.logText(), "GET /maven/up-local/" + path + " ") > 0);
         assertThat(countLines(up.logText(), "GET /maven/up-local/" + path + " ")).isEqualTo(1);
     }
 
@@ -459,10 +475,14 @@ class MavenIT {
         String meta = "/maven/mvn-remote/" + GP + "/demo-lib/maven-metadata.xml";
         assertThat(ak.send("GET", meta, admin, null, null).statusCode()).isEqualTo(200);
         assertThat(up.stop(Duration.ofSeconds(60))).isZero();
-        Thread.sleep(1500); // past the remote's 1 s metadata TTL: the next read must revalidate, and cannot
-        HttpResponse<String> m = ak.send("GET", meta, admin, null, null);
-        assertThat(m.statusCode()).isEqualTo(200);
-        assertThat(m.body()).contains("<version>2.0</version>");
+        // once the remote's 1 s metadata TTL has passed, a read revalidates, cannot, and serves the stale copy
+        String staleLine = "serving cached copy of " + GP + "/demo-lib/maven-metadata.xml";
+        await("a read past the TTL serves the stale copy", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> m = ak.send("GET", meta, admin, null, null);
+            assertThat(m.statusCode()).isEqualTo(200);
+            assertThat(m.body()).contains("<version>2.0</version>");
+            return ak.logText().contains(staleLine);
+        });
         assertThat(ak.getBytes("/maven/mvn-remote/" + GP + "/demo-lib/2.0/demo-lib-2.0.jar", admin).statusCode()).isEqualTo(200);
         // and mvn still resolves through it into an empty local repository
         Path local = get("mvn-remote", G + ":demo-lib:2.0");
@@ -470,6 +490,17 @@ class MavenIT {
         // nothing cached and the upstream gone: a clear 502, not a hang
         assertThat(ak.send("GET", "/maven/mvn-remote/" + GP + "/never/1.0/never-1.0.jar", admin, null, null).statusCode())
                 .isEqualTo(502);
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code deadline}. */
+    static void await(String what, Duration deadline, Callable<Boolean> condition) throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within " + deadline + ": " + what);
+            }
+            Thread.sleep(100);
+        }
     }
 
     static String metaOf(String folder) throws Exception {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,6 +76,13 @@ class OciIT {
         requireTool("podman", "podman");
         requireTool("dockerd", "docker.io");
         requireTool("docker-registry", "docker-registry");
+        // the clients this test proves the format with (README: "tested with")
+        for (List<String> v : List.of(List.of("skopeo", "--version"), List.of("podman", "--version"),
+                List.of("dockerd", "--version"), List.of("docker-registry", "--version"))) {
+            Path bin = which(v.get(0));
+            Result r = exec(Map.of(), null, List.of(bin.toString(), v.get(1)));
+            System.out.println("[oci] client: " + r.output().lines().findFirst().orElse(v.get(0) + " (no version output)"));
+        }
         ak = new Distribution(tmp.resolve("ak")).start();
         upstream = new Distribution(tmp.resolve("upstream")).start();
         ak.awaitReady(Duration.ofSeconds(180));
@@ -410,6 +418,16 @@ class OciIT {
         assertThat(artifactCount("oci-local")).isEqualTo(before);
         assertThat(errorCode(ak.send("GET", "/v2/oci-local/hand/manifests/bad", admin, null, null), 404))
                 .isEqualTo("MANIFEST_UNKNOWN");
+        // a pull by a malformed reference names nothing (distribution's conformance suite); a push with it is invalid
+        assertThat(errorCode(ak.send("GET", "/v2/oci-local/hand/manifests/.INVALID_MANIFEST_NAME", admin, null, null),
+                404)).isEqualTo("MANIFEST_UNKNOWN");
+        assertThat(ak.send("HEAD", "/v2/oci-local/hand/manifests/.INVALID_MANIFEST_NAME", admin, null, null)
+                .statusCode()).isEqualTo(404);
+        assertThat(errorCode(putManifest("/v2/oci-local/hand/manifests/.INVALID_MANIFEST_NAME", img.manifest(),
+                OciImages.MANIFEST), 400)).isEqualTo("MANIFEST_INVALID");
+        HttpResponse<String> badDigest = ak.send("GET", "/v2/oci-local/hand/blobs/sha256:zz", admin, null, null);
+        assertThat(errorCode(badDigest, 400)).isEqualTo("DIGEST_INVALID");
+        assertThat(badDigest.body()).contains("malformed sha256 digest").doesNotContain("only sha256");
 
         // the manifest under several tags, by digest, HEAD
         for (String tag : List.of("a", "b", "c", "d", "e")) {
@@ -650,7 +668,8 @@ class OciIT {
         JsonNode vtags = Distribution.parse(ak.send("GET", "/v2/oci-virtual/shared/img/tags/list", admin, null, null));
         assertThat(vtags.get("tags").toString()).isEqualTo("[\"1\"]");
         // pushes to a remote or virtual repository are refused the spec's way
-        assertThat(errorCode(ak.send("POST", "/v2/oci-virtual/x/blobs/uploads/", admin, null, null), 405))
+        // (the core refuses writes to a virtual repository with 400, to a remote one with 405)
+        assertThat(errorCode(ak.send("POST", "/v2/oci-virtual/x/blobs/uploads/", admin, null, null), 400))
                 .isEqualTo("UNSUPPORTED");
         assertThat(errorCode(ak.send("POST", "/v2/oci-remote/x/blobs/uploads/", admin, null, null), 405))
                 .isEqualTo("UNSUPPORTED");
@@ -681,14 +700,13 @@ class OciIT {
         }
         assertThat(statuses).hasSize(50).containsOnly(200);
         assertThat(digests).containsOnly(concurrent.manifestDigest());
-        // the upstream writes its access log line just after answering: give it a moment
-        long upstreamHits = 0;
-        for (int i = 0; i < 20 && upstreamHits == 0; i++) {
-            Thread.sleep(i == 0 ? 0 : 100);
-            upstreamHits = upstream.logText().lines().filter(l -> l.contains("GET /v2/up/conc/img/manifests/1 ")).count();
-        }
-        Thread.sleep(300);
-        upstreamHits = upstream.logText().lines().filter(l -> l.contains("GET /v2/up/conc/img/manifests/1 ")).count();
+        // the upstream writes its access log line just after answering: a request sent now, after all of
+        // those, is logged after them; once its line is there, every earlier one is too
+        String marker = "/v2/up/marker-" + java.util.UUID.randomUUID() + "/tags/list";
+        upstream.send("GET", marker, upstream.adminBasic(), null, null);
+        awaitCondition(Duration.ofSeconds(15), "the upstream logs the marker request",
+                () -> upstream.logText().contains("GET " + marker));
+        long upstreamHits = upstream.logText().lines().filter(l -> l.contains("GET /v2/up/conc/img/manifests/1 ")).count();
         assertThat(upstreamHits).as("requests for the manifest that reached the upstream").isEqualTo(1);
     }
 
@@ -715,6 +733,7 @@ class OciIT {
         Path out = tmp.resolve("via-hub");
         run("skopeo", "copy", "--src-tls-verify=false", "--src-creds", CREDS, "docker://" + host + "/oci-hub/library/hub:7",
                 "oci:" + out + ":7");
+        Instant fetched = Instant.now();
         assertThat(Files.readAllBytes(out.resolve("blobs/sha256/" + hub.manifestDigest().substring(7))))
                 .isEqualTo(hub.manifest());
         assertThat(guard.tokenRequests.get()).as("token requests").isPositive();
@@ -725,7 +744,7 @@ class OciIT {
         registry.destroy();
         registry.waitFor(10, TimeUnit.SECONDS);
         guard.server.stop(0);
-        Thread.sleep(1500);
+        awaitMetadataExpiry(fetched, Duration.ofSeconds(1));
         Path again = tmp.resolve("via-hub-stale");
         run("skopeo", "copy", "--src-tls-verify=false", "--src-creds", CREDS, "docker://" + host + "/oci-hub/library/hub:7",
                 "oci:" + again + ":7");
@@ -740,8 +759,10 @@ class OciIT {
                 "metadata_ttl_seconds", 1);
         assertThat(ak.json("PATCH", "/api/v1/repositories/oci-remote", admin, Map.of("settings", settings)).statusCode())
                 .isEqualTo(200);
+        Instant settingsChanged = Instant.now();
         upstream.stop(Duration.ofSeconds(60));
-        Thread.sleep(1500);
+        // the cached tag was fetched before the TTL was set: past a second from now it is stale either way
+        awaitMetadataExpiry(settingsChanged, Duration.ofSeconds(1));
         Path out = tmp.resolve("stale");
         run("skopeo", "copy", "--src-tls-verify=false", "--src-creds", CREDS,
                 "docker://" + host + "/oci-remote/app/upstream:1", "oci:" + out + ":1");
@@ -876,7 +897,35 @@ class OciIT {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            Thread.sleep(300);
+            // end the request short of its Content-Length and wait until the server has dealt with it (it
+            // closes the connection or answers), instead of sleeping
+            s.shutdownOutput();
+            s.setSoTimeout(10_000);
+            try {
+                s.getInputStream().readAllBytes();
+            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+                // still open after 10 s, or reset: the upload status below is what counts
+            }
+        }
+    }
+
+    /** Waits (polling the clock) until metadata fetched at {@code since} is older than {@code ttl}. */
+    static void awaitMetadataExpiry(Instant since, Duration ttl) throws InterruptedException {
+        Instant stale = since.plus(ttl).plusMillis(250);
+        while (Instant.now().isBefore(stale)) {
+            Thread.sleep(Math.max(1, Math.min(100, Duration.between(Instant.now(), stale).toMillis())));
+        }
+    }
+
+    /** Polls {@code condition} until it holds or {@code timeout} passes (then fails naming {@code what}). */
+    static void awaitCondition(Duration timeout, String what, java.util.concurrent.Callable<Boolean> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+            }
+            Thread.sleep(50);
         }
     }
 

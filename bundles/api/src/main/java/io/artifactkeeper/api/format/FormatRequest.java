@@ -16,8 +16,9 @@ public interface FormatRequest {
 
     /**
      * The path below {@code /{mount}/{repo_key}/}, percent-decoded and normalized: no leading
-     * slash, no empty, "." or ".." segments (the core refuses those before a format sees them).
-     * Empty for the repository root.
+     * slash, no empty, "." or ".." segments (the core refuses those before a format sees them). A
+     * trailing slash is kept ({@code simple/pkg/} is a page, {@code simple/pkg} a redirect to it; a
+     * folder listing ends in one). Empty for the repository root.
      */
     String path();
 

@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Reads archives that clients upload (npm tarballs, crates, Helm charts, sdists, wheels, Go module
@@ -118,7 +118,10 @@ public final class SafeArchive {
         Counting compressed = new Counting(raw, Long.MAX_VALUE, null);
         InputStream gz;
         try {
-            gz = new GzipCompressorInputStream(new BufferedInputStream(compressed, 65536), true);
+            // the JDK's reader (concatenated members too): it skips the optional FEXTRA field by its length,
+            // where Commons Compress parses it as RFC 1952 subfields and refuses every archive `helm package`
+            // writes (Go's gzip writer puts Helm's raw "+aHR0...=Helm" bytes there)
+            gz = new GZIPInputStream(new BufferedInputStream(compressed, 65536), 65536);
         } catch (IOException e) {
             throw new ArchiveException("not gzip-compressed");
         }

@@ -60,6 +60,30 @@ class SafeArchiveTest {
                 Limits.defaults().withoutLinks(), (e, in) -> true)).hasMessageContaining("links are not allowed");
     }
 
+    /**
+     * `helm package` (Go's gzip writer) fills the optional FEXTRA field with raw bytes that are not RFC 1952
+     * subfields; gzip readers skip the field by its length, and so must this one.
+     */
+    @Test
+    void readsAGzipWhoseExtraFieldIsNotMadeOfSubfields() throws IOException {
+        byte[] plain = tgz(file("demo/Chart.yaml", "name: demo\n"));
+        byte[] extra = "+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=Helm".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream helm = new java.io.ByteArrayOutputStream();
+        helm.write(plain, 0, 3);
+        helm.write(plain[3] | 0x04); // FLG.FEXTRA
+        helm.write(plain, 4, 6);
+        helm.write(extra.length & 0xff);
+        helm.write(extra.length >> 8);
+        helm.write(extra, 0, extra.length);
+        helm.write(plain, 10, plain.length - 10);
+        List<String> names = new ArrayList<>();
+        SafeArchive.tarGz(new ByteArrayInputStream(helm.toByteArray()), SafeArchive.Limits.defaults(), (e, in) -> {
+            names.add(e.name());
+            return true;
+        });
+        assertThat(names).containsExactly("demo/Chart.yaml");
+    }
+
     @Test
     void refusesNonGzipNonTarAndTruncatedArchives() throws IOException {
         assertThatThrownBy(() -> SafeArchive.tarGz(new ByteArrayInputStream("plain".getBytes()), Limits.defaults(),

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.artifactkeeper.format.support.SemVer;
+
 /**
  * What a chart's {@code Chart.yaml} says, reduced to the fields of Helm's chart metadata with the
  * types Helm expects: Helm reads {@code index.yaml} strictly, so an unknown field or a wrong type in
@@ -116,7 +118,7 @@ record HelmChart(String name, String version, Map<String, Object> metadata) {
         if (version == null || version.isBlank()) {
             throw new HelmArchive.BadChartException("Chart.yaml has no version");
         }
-        if (!HelmSemver.isValid(version)) {
+        if (SemVer.parseLenient(version).isEmpty()) {
             throw new HelmArchive.BadChartException("chart version " + version + " is not a semantic version");
         }
         if (!m.containsKey("apiVersion")) {

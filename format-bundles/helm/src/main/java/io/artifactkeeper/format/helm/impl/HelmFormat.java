@@ -6,11 +6,8 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,9 @@ import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Component;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.artifactkeeper.api.format.Access;
 import io.artifactkeeper.api.format.ArtifactDescription;
 import io.artifactkeeper.api.format.AssetContent;
 import io.artifactkeeper.api.format.AssetKind;
@@ -30,12 +30,16 @@ import io.artifactkeeper.api.format.FormatHandler;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
-import io.artifactkeeper.format.support.MultipartReader;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
+import io.artifactkeeper.api.format.Route;
+import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.DocumentCache;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.Members;
+import io.artifactkeeper.format.support.MultipartReader;
 
 /**
  * Helm chart repositories under {@code /helm/{repo}/}: {@code index.yaml}, charts and provenance
@@ -56,36 +60,36 @@ public final class HelmFormat implements FormatHandler {
     private static final String UPLOADS = ".uploads/";
     private static final FormatDescriptor DESCRIPTOR = new FormatDescriptor("helm", List.of(), "helm", "Helm",
             List.of("tgz", "prov"));
-    private static final ProxyPolicy POLICY = new HelmProxyPolicy();
     private static final Pattern PROV_FILE = Pattern.compile("(?m)^\\s+(\\S+\\.tgz):\\s*sha256:[0-9a-fA-F]{64}\\s*$");
 
-    /** Parsed upstream indexes of remote repositories, by repository and upstream document digest. */
-    private final Map<String, RemoteIndex> remoteIndexes = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
+    static final String INDEX_ROUTE = "index";
+    static final String CHART_FILE = "chart-file";
+    static final String PUT_CHART_FILE = "put-chart-file";
+    static final String DELETE_CHART_FILE = "delete-chart-file";
+    static final String UPLOAD = "upload";
+    static final String LIST = "list";
+    static final String UPLOAD_PROV = "upload-prov";
+    static final String VERSIONS = "versions";
+    static final String VERSION = "version";
+    static final String DELETE_VERSION = "delete-version";
+    static final String HEALTH = "health";
+    private static final List<Route> ROUTES = List.of(
+            Route.read(INDEX_ROUTE, INDEX).metadata(),
+            Route.read(CHART_FILE, "charts/{file}"),
+            Route.of(PUT_CHART_FILE, "PUT", "charts/{file}", Access.WRITE),
+            Route.of(DELETE_CHART_FILE, "DELETE", "charts/{file}", Access.DELETE),
+            Route.of(UPLOAD, "POST", "api/charts", Access.WRITE),
+            Route.read(LIST, "api/charts").metadata(),
+            Route.of(UPLOAD_PROV, "POST", "api/prov", Access.WRITE),
+            Route.read(VERSIONS, "api/charts/{name}").metadata(),
+            Route.read(VERSION, "api/charts/{name}/{version}").metadata(),
+            Route.of(DELETE_VERSION, "DELETE", "api/charts/{name}/{version}", Access.DELETE),
+            Route.read(HEALTH, "health"),
+            Route.read(HEALTH + "@root", ""));
 
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, RemoteIndex> eldest) {
-                    return size() > 32;
-                }
-            });
-
-    private record RemoteIndex(String sha256, HelmIndex index, byte[] yaml, String etag) {
-    }
-
-    /** Merged indexes of virtual repositories, by repository, valid while the members' state is the same. */
-    private final Map<String, VirtualIndex> virtualIndexes = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, VirtualIndex> eldest) {
-                    return size() > 32;
-                }
-            });
-
-    private record VirtualIndex(String state, byte[] yaml, String etag) {
-    }
+    /** Generated index.yaml documents (a remote's rewritten, a virtual's merged) and remotes' chart URLs. */
+    private final DocumentCache documents = new DocumentCache();
+    private final ProxyPolicy policy = new HelmProxyPolicy(this::upstreamChartUrl);
 
     @Override
     public FormatDescriptor descriptor() {
@@ -94,14 +98,18 @@ public final class HelmFormat implements FormatHandler {
 
     @Override
     public ProxyPolicy proxyPolicy() {
-        return POLICY;
+        return policy;
+    }
+
+    @Override
+    public List<Route> routes() {
+        return ROUTES;
     }
 
     @Override
     public FormatResponse renderError(int status, String code, String message) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("error", message == null ? code : message);
-        return FormatResponse.json(status, HelmJson.write(o));
+        return FormatResponse.status(status).body("application/json",
+                Json.bytesOf(Map.of("error", message == null ? code : message)));
     }
 
     @Override
@@ -126,119 +134,143 @@ public final class HelmFormat implements FormatHandler {
 
     @Override
     public FormatResponse handle(FormatRequest req, RepositoryContext repo) throws IOException {
-        String m = req.method();
-        boolean read = m.equals("GET") || m.equals("HEAD");
-        String path = req.path();
-        if (path.equals(INDEX)) {
-            return read ? index(req, repo) : notAllowed();
-        }
-        if (path.startsWith(HelmIndex.CHARTS)) {
-            String file = path.substring(HelmIndex.CHARTS.length());
-            if (!HelmIndex.isSafeFile(file)) {
-                throw FormatException.badRequest("invalid chart file name: " + file);
+        RouteMatch m = req.route();
+        return switch (m.name()) {
+            case INDEX_ROUTE -> indexYaml(repo);
+            case CHART_FILE -> FormatResponse.asset(repo.get(HelmIndex.CHARTS + file(m))
+                    .orElseThrow(() -> FormatException.notFound("chart file " + file(m) + " not found")));
+            case PUT_CHART_FILE -> {
+                String file = file(m);
+                boolean force = force(req);
+                if (file.endsWith(".prov")) {
+                    storeProv(repo, req.body(), file, force);
+                } else if (file.endsWith(".tgz")) {
+                    storeChart(repo, req.body(), file, force);
+                } else {
+                    throw FormatException.badRequest("charts are .tgz files, provenance files .tgz.prov");
+                }
+                yield saved();
             }
-            return switch (m) {
-                case "GET", "HEAD" -> FormatResponse.asset(chartFile(repo, file)
-                        .orElseThrow(() -> FormatException.notFound("chart file " + file + " not found")));
-                case "PUT" -> {
-                    boolean force = force(req);
-                    if (file.endsWith(".prov")) {
-                        storeProv(repo, req.body(), file, force);
-                    } else if (file.endsWith(".tgz")) {
-                        storeChart(repo, req.body(), file, force);
-                    } else {
-                        throw FormatException.badRequest("charts are .tgz files, provenance files .tgz.prov");
-                    }
-                    yield saved();
+            case DELETE_CHART_FILE -> {
+                String file = file(m);
+                String path = HelmIndex.CHARTS + file;
+                boolean any = repo.delete(path);
+                if (file.endsWith(".tgz")) {
+                    any |= repo.delete(path + ".prov");
                 }
-                case "DELETE" -> {
-                    checkHosted(repo);
-                    boolean any = repo.delete(path);
-                    if (file.endsWith(".tgz")) {
-                        any |= repo.delete(path + ".prov");
-                    }
-                    if (!any) {
-                        throw FormatException.notFound("chart file " + file + " not found");
-                    }
-                    localIndex(repo);
-                    yield deleted();
+                if (!any) {
+                    throw FormatException.notFound("chart file " + file + " not found");
                 }
-                default -> notAllowed();
-            };
-        }
-        if (path.equals("api/charts")) {
-            return switch (m) {
-                case "POST" -> {
-                    upload(req, repo);
-                    yield saved();
-                }
-                case "GET", "HEAD" -> json(200, listing(index(repo)));
-                default -> notAllowed();
-            };
-        }
-        if (path.equals("api/prov")) {
-            if (!m.equals("POST")) {
-                return notAllowed();
+                localIndex(repo);
+                yield deleted();
             }
-            uploadProv(req, repo);
-            return saved();
-        }
-        if (path.startsWith("api/charts/")) {
-            String[] seg = path.substring("api/charts/".length()).split("/");
-            if (seg.length == 1 && read) {
-                List<Map<String, Object>> versions = index(repo).versions(seg[0]);
+            case UPLOAD -> {
+                upload(req, repo);
+                yield saved();
+            }
+            case LIST -> json(200, listing(index(repo)));
+            case UPLOAD_PROV -> {
+                uploadProv(req, repo);
+                yield saved();
+            }
+            case VERSIONS -> {
+                List<Map<String, Object>> versions = index(repo).versions(m.param("name"));
                 if (versions.isEmpty()) {
                     throw FormatException.notFound("chart not found");
                 }
-                return json(200, versions);
+                yield json(200, versions);
             }
-            if (seg.length == 2) {
-                if (read) {
-                    for (Map<String, Object> v : index(repo).versions(seg[0])) {
-                        if (seg[1].equals(v.get("version"))) {
-                            return json(200, v);
-                        }
+            case VERSION -> {
+                String name = m.param("name");
+                String version = m.param("version");
+                for (Map<String, Object> v : index(repo).versions(name)) {
+                    if (version.equals(v.get("version"))) {
+                        yield json(200, v);
                     }
-                    throw FormatException.notFound("improper constraint: no chart version found for " + seg[0] + "-" + seg[1]);
                 }
-                if (m.equals("DELETE")) {
-                    deleteVersion(repo, seg[0], seg[1]);
-                    return deleted();
-                }
+                throw FormatException.notFound("improper constraint: no chart version found for " + name + "-" + version);
             }
-            return notAllowed();
+            case DELETE_VERSION -> {
+                deleteVersion(repo, m.param("name"), m.param("version"));
+                yield deleted();
+            }
+            case HEALTH, HEALTH + "@root" -> json(200, Map.of("healthy", true));
+            default -> throw new IllegalStateException("route without a handler: " + m.name());
+        };
+    }
+
+    /** A chart or provenance file name from the path; the template keeps it to one segment. */
+    private static String file(RouteMatch m) {
+        String file = m.param("file");
+        if (!HelmIndex.isSafeFile(file)) {
+            throw FormatException.badRequest("invalid chart file name: " + file);
         }
-        if (path.isEmpty() || path.equals("health")) {
-            return read ? json(200, Map.of("healthy", true)) : notAllowed();
-        }
-        throw FormatException.notFound("not found: " + path);
+        return file;
     }
 
     // --- index.yaml
 
-    private FormatResponse index(FormatRequest req, RepositoryContext repo) throws IOException {
-        switch (repo.type()) {
-            case LOCAL, STAGING -> {
-                return FormatResponse.asset(localIndex(repo)).contentType(YAML);
-            }
-            case REMOTE -> {
-                RemoteIndex r = remoteIndex(repo);
-                if (r == null) {
-                    throw FormatException.notFound("the upstream has no index.yaml");
-                }
-                return conditional(req, r.yaml(), r.etag());
-            }
-            default -> {
-                VirtualIndex v = virtualIndex(repo);
-                return conditional(req, v.yaml(), v.etag());
-            }
-        }
+    /**
+     * One repository's index.yaml: a hosted repository's stored document, or a remote's upstream document
+     * rewritten to point here (generated once per upstream document). {@code stamp} changes whenever the
+     * document does.
+     */
+    private record Part(String stamp, FormatResponse response, RepositoryContext.IOSupplier<byte[]> yaml) {
     }
 
-    private static FormatResponse conditional(FormatRequest req, byte[] body, String etag) {
-        FormatResponse r = req.header("If-None-Match").map(v -> v.contains(etag)).orElse(false) ? FormatResponse.status(304)
-                : FormatResponse.ok(YAML, body);
-        return r.header("ETag", etag).header("Cache-Control", "no-cache");
+    /** What each repository a request resolves through contributes to its index. */
+    private final Members.Lookup<Part> parts = Members.bySource(this::hostedPart, this::remotePart);
+
+    private Optional<Part> hostedPart(RepositoryContext hosted) throws IOException {
+        StoredAsset idx = localIndex(hosted);
+        return Optional.of(new Part(hosted.key() + "=" + idx.sha256(), FormatResponse.asset(idx).contentType(YAML),
+                () -> read(idx)));
+    }
+
+    private Optional<Part> remotePart(RepositoryContext remote) throws IOException {
+        Optional<StoredAsset> raw = remote.get(INDEX);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredAsset a = raw.get();
+        DocumentCache.Document d = documents.get(remote.key() + "\0" + INDEX, a.sha256(),
+                () -> upstreamIndex(remote, a).toYaml(a.updatedAt()));
+        return Optional.of(new Part(remote.key() + "=" + a.sha256(), d.response(YAML).header("Cache-Control", "no-cache"),
+                d::bytes));
+    }
+
+    /**
+     * {@code index.yaml}: a repository answering for itself serves its own document; otherwise (the
+     * members of a virtual repository) the members' documents merged, kept while no member's changed.
+     */
+    private FormatResponse indexYaml(RepositoryContext repo) throws IOException {
+        List<Members.Found<Part>> found = Members.all(repo, parts);
+        if (found.size() == 1 && found.get(0).repository() == repo) {
+            return found.get(0).value().response();
+        }
+        if (found.isEmpty() && Members.leaves(repo).contains(repo)) {
+            throw FormatException.notFound("the upstream has no index.yaml");
+        }
+        StringBuilder stamp = new StringBuilder();
+        for (Members.Found<Part> f : found) {
+            stamp.append(f.value().stamp()).append(',');
+        }
+        DocumentCache.Document d = documents.get(repo.key() + "\0merged", stamp.toString(),
+                () -> merged(found).toYaml(Instant.now()));
+        return d.response(YAML).header("Cache-Control", "no-cache");
+    }
+
+    private static HelmIndex merged(List<Members.Found<Part>> found) throws IOException {
+        List<HelmIndex> indexes = new ArrayList<>();
+        for (Members.Found<Part> f : found) {
+            indexes.add(HelmIndex.parse(new ByteArrayInputStream(f.value().yaml().get())));
+        }
+        return HelmIndex.merge(indexes);
+    }
+
+    /** The index of any repository, for the ChartMuseum API: its own document, or its members' merged. */
+    HelmIndex index(RepositoryContext repo) throws IOException {
+        return merged(Members.all(repo, parts));
     }
 
     /**
@@ -276,179 +308,81 @@ public final class HelmFormat implements FormatHandler {
         return out;
     }
 
-    /** The index of any repository: stored charts, the upstream's (rewritten), or the members' merged. */
-    HelmIndex index(RepositoryContext repo) throws IOException {
-        return switch (repo.type()) {
-            case LOCAL, STAGING -> HelmIndex.fromAssets(charts(repo));
-            case REMOTE -> {
-                RemoteIndex r = remoteIndex(repo);
-                yield r == null ? new HelmIndex() : r.index();
-            }
-            case VIRTUAL -> {
-                List<HelmIndex> parts = new ArrayList<>();
-                for (RepositoryContext member : repo.members()) {
-                    try {
-                        parts.add(index(member));
-                    } catch (FormatException e) {
-                        // a member whose upstream is down must not hide the others
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
-                yield HelmIndex.merge(parts);
-            }
-        };
-    }
-
-    /**
-     * A virtual repository's merged index, rebuilt only when a member's state changed (its charts,
-     * its upstream's index, or the member list), so that unchanged indexes keep their ETag.
-     */
-    private VirtualIndex virtualIndex(RepositoryContext repo) throws IOException {
-        String state = state(repo);
-        VirtualIndex known = virtualIndexes.get(repo.key());
-        if (known != null && known.state().equals(state)) {
-            return known;
-        }
-        byte[] yaml = index(repo).toYaml(Instant.now());
-        VirtualIndex v = new VirtualIndex(state, yaml, etag(yaml));
-        virtualIndexes.put(repo.key(), v);
-        return v;
-    }
-
-    /** What a repository's index depends on, as a short string. */
-    private String state(RepositoryContext repo) throws IOException {
-        return switch (repo.type()) {
-            case LOCAL, STAGING -> repo.key() + ":" + repo.contentStamp(HelmIndex.CHARTS);
-            case REMOTE -> {
-                try {
-                    RemoteIndex r = remoteIndex(repo);
-                    yield repo.key() + ":" + (r == null ? "none" : r.sha256());
-                } catch (FormatException e) {
-                    if (e.status() < 500) {
-                        throw e;
-                    }
-                    yield repo.key() + ":down";
-                }
-            }
-            case VIRTUAL -> {
-                StringBuilder sb = new StringBuilder(repo.key()).append("(");
-                for (RepositoryContext m : repo.members()) {
-                    sb.append(state(m)).append(',');
-                }
-                yield sb.append(')').toString();
-            }
-        };
-    }
-
-    /** The upstream's index (cached as metadata by the core), parsed and pointed at this server; null when it has none. */
-    private RemoteIndex remoteIndex(RepositoryContext repo) throws IOException {
-        Optional<StoredAsset> raw = repo.get(INDEX);
-        if (raw.isEmpty()) {
-            return null;
-        }
-        StoredAsset a = raw.get();
-        String key = repo.key();
-        RemoteIndex known = remoteIndexes.get(key);
-        if (known != null && known.sha256().equals(a.sha256())) {
-            return known;
-        }
+    /** The upstream's index (as the core cached it), parsed and pointed at this server. */
+    private HelmIndex upstreamIndex(RepositoryContext remote, StoredAsset a) throws IOException {
         URI from = a.attributes().get("upstream_url") instanceof String s ? URI.create(s)
-                : POLICY.upstreamUri(repo.upstreamUrl().orElseThrow(), INDEX);
-        HelmIndex idx;
+                : policy.upstreamUri(remote.upstreamUrl().orElseThrow(), INDEX);
         try (InputStream in = a.open()) {
-            idx = HelmIndex.parse(in).proxiedFrom(from);
+            return HelmIndex.parse(in).proxiedFrom(from);
         } catch (HelmYaml.YamlException e) {
             throw new FormatException(502, "BAD_UPSTREAM", "the upstream's index.yaml is not usable: " + e.getMessage());
         }
-        byte[] yaml = idx.toYaml(a.updatedAt());
-        RemoteIndex r = new RemoteIndex(a.sha256(), idx, yaml, etag(yaml));
-        remoteIndexes.put(key, r);
-        return r;
     }
 
-    // --- chart files
+    /**
+     * Where the upstream serves chart {@code file}, as its index.yaml names it (the core asks on a cache
+     * miss, then fetches and caches); the URLs of one upstream document are read from it once.
+     */
+    private Optional<URI> upstreamChartUrl(RepositoryContext remote, String file) throws IOException {
+        Optional<StoredAsset> raw = remote.get(INDEX);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredAsset a = raw.get();
+        DocumentCache.Document d = documents.get(remote.key() + "\0urls", a.sha256(),
+                () -> Json.bytesOf(upstreamIndex(remote, a).upstreamUrls()));
+        JsonNode url = Json.readStored(new ByteArrayInputStream(d.bytes())).get(file);
+        return url == null || !url.isTextual() ? Optional.empty() : Optional.of(URI.create(url.asText()));
+    }
 
-    /** A chart or provenance file: stored, cached or fetched from where the upstream's index says, or through members. */
-    Optional<StoredAsset> chartFile(RepositoryContext repo, String file) throws IOException {
-        String path = HelmIndex.CHARTS + file;
-        switch (repo.type()) {
-            case VIRTUAL -> {
-                for (RepositoryContext member : repo.members()) {
-                    try {
-                        Optional<StoredAsset> a = chartFile(member, file);
-                        if (a.isPresent()) {
-                            return a;
-                        }
-                    } catch (FormatException e) {
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
-                return Optional.empty();
-            }
-            case REMOTE -> {
-                // cached already: no upstream round trip, not even for the index
-                for (StoredAsset cached : repo.list(path)) {
-                    if (cached.path().equals(path)) {
-                        return Optional.of(cached);
-                    }
-                }
-                RemoteIndex idx;
-                try {
-                    idx = remoteIndex(repo);
-                } catch (FormatException e) {
-                    if (e.status() < 500) {
-                        throw e;
-                    }
-                    idx = null;
-                }
-                URI u = null;
-                if (idx != null) {
-                    if (file.endsWith(".prov")) {
-                        URI chart = idx.index().upstreamUrl(file.substring(0, file.length() - ".prov".length()));
-                        u = chart == null ? null : URI.create(chart + ".prov");
-                    } else {
-                        u = idx.index().upstreamUrl(file);
-                    }
-                }
-                // a chart newer than the cached index, or an upstream whose index names no URL for it:
-                // the upstream's own charts/ folder
-                return u != null ? repo.fetch(path, u, AssetKind.CONTENT) : repo.get(path);
-            }
-            default -> {
-                return repo.get(path);
-            }
+    private static byte[] read(StoredAsset a) throws IOException {
+        try (InputStream in = a.open()) {
+            return in.readAllBytes();
         }
     }
 
     // --- uploads
 
-    private void upload(FormatRequest req, RepositoryContext repo) throws IOException {
-        checkHosted(repo);
-        boolean force = force(req);
+    /** Sees one part of a multipart body. */
+    @FunctionalInterface
+    private interface PartHandler {
+        void accept(MultipartReader.Part part) throws IOException;
+    }
+
+    /** Hands each part of a multipart body to {@code handler}; false when the body is not multipart. */
+    private static boolean eachPart(FormatRequest req, PartHandler handler) throws IOException {
         Optional<String> boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null));
         if (boundary.isEmpty()) {
-            storeChart(repo, req.body(), null, force);
-            return;
+            return false;
         }
         MultipartReader mp = new MultipartReader(req.body(), boundary.get());
-        StoredAsset chart = null;
-        boolean created = false;
-        List<Prov> provs = new ArrayList<>();
         try {
             for (MultipartReader.Part p; (p = mp.next()) != null;) {
+                handler.accept(p);
+            }
+        } catch (MultipartReader.MalformedException e) {
+            throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
+        }
+        return true;
+    }
+
+    /** {@code POST api/charts}: the chart as the body, or as the field "chart" with "prov" fields beside it. */
+    private void upload(FormatRequest req, RepositoryContext repo) throws IOException {
+        boolean force = force(req);
+        StoredAsset[] chart = new StoredAsset[1];
+        boolean[] created = new boolean[1];
+        List<Prov> provs = new ArrayList<>();
+        try {
+            boolean multipart = eachPart(req, p -> {
                 switch (p.name()) {
                     case "chart" -> {
-                        if (chart != null) {
+                        if (chart[0] != null) {
                             throw FormatException.badRequest("one chart per request");
                         }
                         checkUploadName(p.filename(), ".tgz");
                         StoredAsset[] before = new StoredAsset[1];
-                        chart = storeChart(repo, p.body(), null, force, before);
-                        created = before[0] == null;
+                        chart[0] = storeChart(repo, p.body(), null, force, before);
+                        created[0] = before[0] == null;
                     }
                     case "prov" -> {
                         checkUploadName(p.filename(), ".prov");
@@ -458,8 +392,12 @@ public final class HelmFormat implements FormatHandler {
                         // other fields carry nothing we use
                     }
                 }
+            });
+            if (!multipart) {
+                storeChart(repo, req.body(), null, force);
+                return;
             }
-            if (chart == null) {
+            if (chart[0] == null) {
                 throw FormatException.badRequest("no chart: send the .tgz as the body or as the form field \"chart\"");
             }
             for (Prov prov : provs) {
@@ -467,39 +405,28 @@ public final class HelmFormat implements FormatHandler {
             }
         } catch (IOException | RuntimeException e) {
             // all or nothing: a chart stored from this request goes again when the rest of it is refused
-            if (chart != null && created) {
-                repo.delete(chart.path());
+            if (chart[0] != null && created[0]) {
+                repo.delete(chart[0].path());
                 localIndex(repo);
-            }
-            if (e instanceof MultipartReader.MalformedException) {
-                throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
             }
             throw e;
         }
     }
 
+    /** {@code POST api/prov}: the provenance file as the body, or as "prov" fields. */
     private void uploadProv(FormatRequest req, RepositoryContext repo) throws IOException {
-        checkHosted(repo);
         boolean force = force(req);
-        Optional<String> boundary = MultipartReader.boundary(req.header("Content-Type").orElse(null));
-        if (boundary.isEmpty()) {
-            storeProv(repo, req.body(), null, force);
-            return;
-        }
-        MultipartReader mp = new MultipartReader(req.body(), boundary.get());
-        boolean prov = false;
-        try {
-            for (MultipartReader.Part p; (p = mp.next()) != null;) {
-                if (p.name().equals("prov")) {
-                    checkUploadName(p.filename(), ".prov");
-                    storeProv(repo, p.body(), null, force);
-                    prov = true;
-                }
+        boolean[] prov = new boolean[1];
+        boolean multipart = eachPart(req, p -> {
+            if (p.name().equals("prov")) {
+                checkUploadName(p.filename(), ".prov");
+                storeProv(repo, p.body(), null, force);
+                prov[0] = true;
             }
-        } catch (MultipartReader.MalformedException e) {
-            throw FormatException.badRequest("malformed multipart body: " + e.getMessage());
-        }
-        if (!prov) {
+        });
+        if (!multipart) {
+            storeProv(repo, req.body(), null, force);
+        } else if (!prov[0]) {
             throw FormatException.badRequest("no provenance file: send it as the body or as the form field \"prov\"");
         }
     }
@@ -531,15 +458,16 @@ public final class HelmFormat implements FormatHandler {
     /** As above; {@code previous[0]} is set to the asset the chart replaced (with {@code force}), if any. */
     private StoredAsset storeChart(RepositoryContext repo, InputStream body, String expectedFile, boolean force,
             StoredAsset[] previous) throws IOException {
-        checkHosted(repo);
         HelmArchive.Recording rec = new HelmArchive.Recording(body, PREFIX_BYTES);
         HelmChart chart;
         try {
             chart = HelmChart.parse(HelmArchive.chartYaml(rec, false));
-        } catch (HelmArchive.PrefixExhaustedException e) {
-            chart = null;
         } catch (HelmArchive.BadChartException e) {
-            throw new InvalidArtifactException(e.getMessage());
+            if (!rec.exhausted()) {
+                throw new InvalidArtifactException(e.getMessage());
+            }
+            // Chart.yaml comes later: describe() finds it in the stored bytes
+            chart = null;
         }
         InputStream replay = new SequenceInputStream(new ByteArrayInputStream(rec.recorded()), body);
         PutOptions opts = PutOptions.defaults().withOverwrite(force ? PutOptions.Overwrite.ALLOW : PutOptions.Overwrite.DENY);
@@ -593,7 +521,6 @@ public final class HelmFormat implements FormatHandler {
 
     /** Stores a provenance file beside the chart it signs, named by its "files:" section. */
     void storeProv(RepositoryContext repo, InputStream body, String expectedFile, boolean force) throws IOException {
-        checkHosted(repo);
         saveProv(repo, readProv(body, expectedFile), force);
     }
 
@@ -634,7 +561,6 @@ public final class HelmFormat implements FormatHandler {
     }
 
     private void deleteVersion(RepositoryContext repo, String name, String version) throws IOException {
-        checkHosted(repo);
         List<String> paths = new ArrayList<>();
         for (StoredAsset a : repo.findByName(name)) {
             if (version.equals(a.version()) && name.equals(a.name()) && HelmIndex.isChartPath(a.path())) {
@@ -653,16 +579,6 @@ public final class HelmFormat implements FormatHandler {
 
     // --- helpers
 
-    private static void checkHosted(RepositoryContext repo) {
-        if (repo.type() == RepositoryType.REMOTE) {
-            throw FormatException.methodNotAllowed("repository " + repo.key() + " is a remote (proxy) repository; "
-                    + "it cannot be written to");
-        }
-        if (repo.type() == RepositoryType.VIRTUAL) {
-            throw FormatException.badRequest("repository " + repo.key() + " is virtual; upload to one of its members");
-        }
-    }
-
     private static boolean force(FormatRequest req) {
         return req.queryParams().containsKey("force")
                 && !req.queryParam("force").map(v -> v.equalsIgnoreCase("false") || v.equals("0")).orElse(false);
@@ -677,10 +593,6 @@ public final class HelmFormat implements FormatHandler {
         return new LinkedHashMap<>(idx.entries());
     }
 
-    private FormatResponse notAllowed() {
-        return renderError(405, "METHOD_NOT_ALLOWED", "method not allowed here");
-    }
-
     private static FormatResponse saved() {
         return FormatResponse.json(201, "{\"saved\":true}");
     }
@@ -690,15 +602,6 @@ public final class HelmFormat implements FormatHandler {
     }
 
     private static FormatResponse json(int status, Object body) {
-        return FormatResponse.status(status).body("application/json; charset=utf-8",
-                HelmJson.write(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String etag(byte[] b) {
-        try {
-            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b)).substring(0, 40) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FormatResponse.status(status).body("application/json; charset=utf-8", Json.bytesOf(body));
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.artifactkeeper.format.support.PathCodec;
+import io.artifactkeeper.format.support.SemVer;
 import io.artifactkeeper.api.format.StoredAsset;
 
 /**
@@ -42,6 +43,13 @@ final class HelmIndex {
         return upstreamUrls.get(file);
     }
 
+    /** Every chart file this index names, to the upstream URL it came from (remote indexes only). */
+    Map<String, String> upstreamUrls() {
+        Map<String, String> out = new TreeMap<>();
+        upstreamUrls.forEach((f, u) -> out.put(f, u.toString()));
+        return out;
+    }
+
     /** Chart versions of one chart, newest first. */
     List<Map<String, Object>> versions(String name) {
         List<Map<String, Object>> l = entries.get(name);
@@ -63,7 +71,7 @@ final class HelmIndex {
 
     private void sort() {
         for (List<Map<String, Object>> l : entries.values()) {
-            l.sort((a, b) -> HelmSemver.NEWEST_FIRST.compare(String.valueOf(a.get("version")), String.valueOf(b.get("version"))));
+            l.sort((a, b) -> SemVer.NEWEST_FIRST.compare(String.valueOf(a.get("version")), String.valueOf(b.get("version"))));
         }
     }
 

@@ -67,7 +67,8 @@ final class HelmYaml {
             Object doc = reader(maxCodePoints).load(r);
             // every node costs at least a couple of characters, unless aliases repeat it: more nodes than
             // that is an alias bomb (or a cycle: "&n {a: *n, b: *n}" doubles at every level)
-            long[] budget = {maxCodePoints / 2L + 1024};
+            // and strings count by their length: an alias of a long scalar repeated is the same bomb in text
+            long[] budget = {maxCodePoints / 2L + 1024, 2L * maxCodePoints + 1024};
             if (!(normalize(doc, 0, budget) instanceof Map<?, ?> m)) {
                 throw new YamlException("a YAML mapping is expected");
             }
@@ -81,6 +82,10 @@ final class HelmYaml {
             throw new YamlException("malformed YAML: " + firstLine(e.getMessage()));
         } catch (IOException e) {
             throw new YamlException("unreadable YAML: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // a mapping that contains itself used as a key ("? &n {a: *n}"): SnakeYAML hashes it while it
+            // builds the document, endlessly; the stack unwinds to here and nothing else holds it
+            throw new YamlException("malformed YAML: a key refers to itself");
         }
     }
 
@@ -103,7 +108,11 @@ final class HelmYaml {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (e.getKey() != null) {
-                    out.put(String.valueOf(e.getKey()), normalize(e.getValue(), depth + 1, budget));
+                    String k = String.valueOf(e.getKey());
+                    if ((budget[1] -= k.length()) < 0) {
+                        throw new IllegalStateException("its aliases expand it beyond its size");
+                    }
+                    out.put(k, normalize(e.getValue(), depth + 1, budget));
                 }
             }
             return out;
@@ -114,6 +123,9 @@ final class HelmYaml {
                 out.add(normalize(x, depth + 1, budget));
             }
             return out;
+        }
+        if (o instanceof String str && (budget[1] -= str.length()) < 0) {
+            throw new IllegalStateException("its aliases expand it beyond its size");
         }
         if (o == null || o instanceof String || o instanceof Boolean) {
             return o;

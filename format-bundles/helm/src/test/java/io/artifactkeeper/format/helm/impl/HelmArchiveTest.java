@@ -39,7 +39,7 @@ class HelmArchiveTest {
         evil.put("demo/Chart.yaml", CHART_YAML);
         evil.put("demo/" + "../".repeat(40) + "etc/passwd", utf8("root\n"));
         assertThatThrownBy(() -> chartYaml(tgz(evil), true)).isInstanceOf(HelmArchive.BadChartException.class)
-                .hasMessageContaining("leaves the chart");
+                .hasMessageContaining("unsafe entry name");
     }
 
     @Test
@@ -50,9 +50,10 @@ class HelmArchiveTest {
                 .hasMessageContaining("no Chart.yaml");
         assertThatThrownBy(() -> chartYaml(tgz(Map.of("Chart.yaml", CHART_YAML)), true))
                 .as("Chart.yaml must be in the chart's folder").hasMessageContaining("no Chart.yaml");
-        assertThatThrownBy(() -> chartYaml(tgz(Map.of("/demo/Chart.yaml", CHART_YAML)), true)).hasMessageContaining("absolute");
+        assertThatThrownBy(() -> chartYaml(tgz(Map.of("/demo/Chart.yaml", CHART_YAML)), true))
+                .hasMessageContaining("unsafe entry name");
         assertThatThrownBy(() -> chartYaml(tgz(Map.of("demo\\..\\Chart.yaml", CHART_YAML)), true))
-                .hasMessageContaining("illegal");
+                .hasMessageContaining("unsafe entry name");
     }
 
     @Test
@@ -65,9 +66,27 @@ class HelmArchiveTest {
         Map<String, byte[]> f = new LinkedHashMap<>();
         f.put("demo/Chart.yaml", CHART_YAML);
         f.put("demo/templates/big.yaml", huge);
-        assertThatThrownBy(() -> chartYaml(tgz(f), true)).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> chartYaml(tgz(f), true)).hasMessageContaining("is larger than " + HelmArchive.MAX_FILE_BYTES);
         // without the full scan, reading stops at Chart.yaml
         assertThat(chartYaml(tgz(f), false)).isEqualTo(CHART_YAML);
+    }
+
+    @Test
+    void refusesDamagedAndHostileArchivesWithTheirReason() throws IOException {
+        byte[] good = tgz(Map.of("demo/Chart.yaml", CHART_YAML));
+        assertThatThrownBy(() -> chartYaml(java.util.Arrays.copyOf(good, good.length / 2), true))
+                .isInstanceOf(HelmArchive.BadChartException.class);
+        // a gzip bomb: more than Helm's 100 MiB unpacked
+        java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bomb)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 101; i++) {
+                gz.write(zeros);
+            }
+        }
+        assertThatThrownBy(() -> chartYaml(bomb.toByteArray(), true)).isInstanceOf(HelmArchive.BadChartException.class);
+        assertThat(HelmArchive.isTopLevelChartYaml("./demo//Chart.yaml")).isTrue();
+        assertThat(HelmArchive.isTopLevelChartYaml("demo/sub/Chart.yaml")).isFalse();
     }
 
     @Test
@@ -88,7 +107,9 @@ class HelmArchiveTest {
         late.put("demo/noise.bin", noise);
         late.put("demo/Chart.yaml", CHART_YAML);
         HelmArchive.Recording tiny = new HelmArchive.Recording(new ByteArrayInputStream(tgz(late)), 16 * 1024);
-        assertThatThrownBy(() -> HelmArchive.chartYaml(tiny, false)).isInstanceOf(HelmArchive.PrefixExhaustedException.class);
+        assertThatThrownBy(() -> HelmArchive.chartYaml(tiny, false)).isInstanceOf(HelmArchive.BadChartException.class);
+        assertThat(tiny.exhausted()).as("the refusal came from the prefix limit, not from the chart").isTrue();
+        assertThat(rec.exhausted()).isFalse();
         assertThat(chartYaml(tgz(late), true)).isEqualTo(CHART_YAML);
     }
 }

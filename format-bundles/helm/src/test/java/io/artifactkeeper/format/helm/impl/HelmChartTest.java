@@ -62,6 +62,14 @@ class HelmChartTest {
                 .isInstanceOf(HelmArchive.BadChartException.class);
     }
 
+    /** Found by HelmFuzzTest#chartYaml: a mapping that contains itself, used as a key, overflowed the stack. */
+    @Test
+    void aKeyThatRefersToItselfIsMalformed() {
+        String yaml = "apiVersion: v2\nname: demo\nversion: 1.0.0\n? n: &n {a: *n, b: *n}\n: x\n";
+        assertThatThrownBy(() -> HelmChart.parse(utf8(yaml))).isInstanceOf(HelmArchive.BadChartException.class)
+                .hasMessageContaining("malformed YAML");
+    }
+
     /**
      * Found by HelmFuzzTest#chartYaml (a timeout): an anchor whose map refers to itself twice
      * ("&n {a: *n, b: *n}") was copied level by level, 2^64 nodes; aliases of aliases did the same

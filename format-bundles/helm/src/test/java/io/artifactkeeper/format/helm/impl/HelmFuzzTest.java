@@ -3,67 +3,84 @@ package io.artifactkeeper.format.helm.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.artifactkeeper.format.support.MultipartReader;
+
+import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.SemVer;
+import io.artifactkeeper.tck.format.FormatHarness.Response;
+import io.artifactkeeper.tck.format.MemoryWorld;
 
 /**
- * Hostile-input fuzz targets for helm: a chart .tgz (Chart.yaml read out of it, every entry checked),
- * Chart.yaml itself, and the ChartMuseum multipart upload. Property: a result or the format's refusal
- * ({@link HelmArchive.BadChartException}, {@link MultipartReader.MalformedException}: 400), never another
- * exception.
+ * Hostile-input fuzz targets for helm: a chart .tgz (read through the support layer's SafeArchive within
+ * Helm's limits, Chart.yaml checked), Chart.yaml itself, and the ChartMuseum multipart upload as the
+ * format answers it. Property: a result that satisfies Helm's rules and stays bounded, or the format's
+ * refusal ({@link HelmArchive.BadChartException}, a 4xx answer), never another exception or a 5xx.
  */
 class HelmFuzzTest {
     static final String BOUNDARY = "fuzz-boundary-7d1f";
 
     @FuzzTest(maxDuration = "30s")
-    void chart(byte[] tgz) throws IOException {
+    void chart(byte[] tgz) {
+        byte[] yaml;
         try {
-            HelmChart c = HelmChart.parse(HelmArchive.chartYaml(new ByteArrayInputStream(tgz), true));
-            assertThat(HelmChart.isName(c.name())).isTrue();
+            yaml = HelmArchive.chartYaml(new ByteArrayInputStream(tgz), true);
         } catch (HelmArchive.BadChartException e) {
-            // 400
+            assertThat(e.getMessage()).isNotBlank();
+            return;
+        }
+        assertThat(yaml.length).isLessThanOrEqualTo(HelmArchive.MAX_CHART_YAML_BYTES);
+        try {
+            checkChart(HelmChart.parse(yaml), yaml.length);
+        } catch (HelmArchive.BadChartException e) {
+            assertThat(e.getMessage()).isNotBlank();
         }
     }
 
     @FuzzTest(maxDuration = "30s")
-    void chartYaml(byte[] yaml) throws IOException {
+    void chartYaml(byte[] yaml) {
+        HelmChart c;
         try {
-            HelmChart.parse(yaml);
+            c = HelmChart.parse(yaml);
         } catch (HelmArchive.BadChartException e) {
-            // 400
+            assertThat(e.getMessage()).isNotBlank();
+            return;
         }
+        checkChart(c, yaml.length);
     }
 
-    /** The first line is the Content-Type's parameters; the rest the body. */
+    /** What Helm would accept, and no larger than its Chart.yaml allows (aliases expand nothing much). */
+    private static void checkChart(HelmChart c, int yamlBytes) {
+        assertThat(HelmChart.isName(c.name())).as("name %s", c.name()).isTrue();
+        assertThat(SemVer.parseLenient(c.version())).as("version %s", c.version()).isPresent();
+        assertThat(c.metadata()).containsKey("apiVersion").containsEntry("name", c.name())
+                .containsEntry("version", c.version());
+        assertThat(HelmIndex.isSafeFile(c.fileName())).isTrue();
+        assertThat((long) Json.bytesOf(c.metadata()).length).isLessThanOrEqualTo(16L * yamlBytes + 65_536);
+    }
+
+    /** The first line is the Content-Type's parameters; the rest the body of {@code POST api/charts}. */
     @FuzzTest(maxDuration = "30s")
-    void multipart(byte[] data) throws IOException {
+    void multipart(byte[] data) {
         String s = new String(data, StandardCharsets.ISO_8859_1);
         int nl = s.indexOf('\n');
         String ct = "multipart/form-data; " + (nl < 0 ? "boundary=" + BOUNDARY : s.substring(0, nl));
         byte[] body = (nl < 0 ? s : s.substring(nl + 1)).getBytes(StandardCharsets.ISO_8859_1);
-        MultipartReader.boundary(s.substring(0, Math.max(0, nl)));
-        String boundary = MultipartReader.boundary(ct).orElse(null);
-        if (boundary == null) {
-            return;
-        }
-        MultipartReader mp = new MultipartReader(new ByteArrayInputStream(body), boundary);
-        try {
-            for (MultipartReader.Part p; (p = mp.next()) != null;) {
-                drain(p.body());
+        MemoryWorld world = new MemoryWorld(new HelmFormat(), "http://helm.fuzz");
+        world.local("charts");
+        Response r = world.harness().request("POST", "charts", "api/charts").header("Content-Type", ct).body(body).send();
+        assertThat(r.status()).as("%s", r).isIn(201, 400, 409, 413);
+        int stored = 0;
+        for (Map.Entry<String, StoredAsset> e : world.repository("charts").contents().entrySet()) {
+            if (HelmIndex.isChartPath(e.getKey())) {
+                stored++;
+                assertThat(e.getValue().size()).isLessThanOrEqualTo(body.length);
             }
-        } catch (MultipartReader.MalformedException e) {
-            // 400
         }
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        byte[] b = new byte[4096];
-        while (in.read(b) != -1) {
-            // discard
-        }
+        // all or nothing: a refused upload leaves no chart behind; an accepted one stored one
+        assertThat(stored).as("charts stored after %s", r.status()).isEqualTo(r.status() == 201 ? 1 : 0);
     }
 }

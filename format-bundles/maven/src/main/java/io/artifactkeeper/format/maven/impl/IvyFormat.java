@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -18,10 +19,10 @@ import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.InvalidArtifactException;
 import io.artifactkeeper.api.format.ProxyPolicy;
-import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
+import io.artifactkeeper.api.format.Route;
+import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.api.format.StoredAsset;
-import io.artifactkeeper.format.maven.impl.MavenMetadata.InvalidMetadataException;
 
 /**
  * Ivy-layout repositories on {@code /ivy/{repo}/} for sbt ({@code Resolver.ivyStylePatterns}) and
@@ -29,12 +30,14 @@ import io.artifactkeeper.format.maven.impl.MavenMetadata.InvalidMetadataExceptio
  * from the stored digests, folder listings (Ivy and coursier list folders to resolve dynamic
  * revisions), immutable releases and overwritable SNAPSHOT revisions.
  */
-@Component(property = FormatHandler.KEY_PROPERTY + "=sbt")
+@Component
 public final class IvyFormat implements FormatHandler {
 
     private static final FormatDescriptor DESCRIPTOR = new FormatDescriptor("sbt", List.of(), "ivy", "sbt / Ivy",
             List.of("jar", "xml"));
+    private static final List<Route> ROUTES = RepositoryFiles.routes(List.of(), List.of());
 
+    /** A SNAPSHOT revision's files (and their checksums) change upstream: metadata; the rest is kept. */
     private final ProxyPolicy proxyPolicy = new ProxyPolicy() {
         @Override
         public AssetKind kindOf(String path) {
@@ -50,18 +53,24 @@ public final class IvyFormat implements FormatHandler {
     }
 
     @Override
+    public List<Route> routes() {
+        return ROUTES;
+    }
+
+    @Override
     public ProxyPolicy proxyPolicy() {
         return proxyPolicy;
     }
 
     @Override
     public FormatResponse handle(FormatRequest req, RepositoryContext repo) throws IOException {
-        String path = req.path();
-        return switch (req.method()) {
-            case "GET", "HEAD" -> get(repo, path);
-            case "PUT" -> put(req, repo, path);
-            case "DELETE" -> delete(repo, path);
-            default -> RepositoryFiles.methodNotAllowed();
+        RouteMatch m = req.route();
+        return switch (m.name()) {
+            case "folder" -> RepositoryFiles.listing(repo, m.param("folder"), paths -> Set.of());
+            case "checksum" -> checksum(repo, RepositoryFiles.checksum(m), m.param("file"), req.path());
+            case "putChecksum" -> RepositoryFiles.verifyChecksumUpload(repo, RepositoryFiles.checksum(m), req.path(), req.body());
+            case "deploy" -> deploy(req, repo, req.path());
+            default -> RepositoryFiles.common(m, req, repo);
         };
     }
 
@@ -73,63 +82,16 @@ public final class IvyFormat implements FormatHandler {
         return description(IvyPath.parse(path).orElseThrow(() -> new InvalidArtifactException(notLayout(path))));
     }
 
-    private FormatResponse get(RepositoryContext repo, String path) throws IOException {
-        if (path.isEmpty() || path.endsWith("/")) {
-            return RepositoryFiles.listing(repo, path);
-        }
-        Checksum c = Checksum.ofPath(path);
-        if (c != null) {
-            Optional<StoredAsset> base = repo.get(c.basePath(path));
-            if (base.isPresent()) {
-                return RepositoryFiles.checksum(c, base);
-            }
-        }
-        Optional<StoredAsset> a = repo.get(path);
-        return a.isPresent() ? FormatResponse.asset(a.get()) : RepositoryFiles.missing(repo, path);
+    /** The checksum of a stored file; a file that merely ends like a checksum is served as it is. */
+    private static FormatResponse checksum(RepositoryContext repo, Checksum c, String base, String path) throws IOException {
+        Optional<StoredAsset> a = repo.get(base);
+        return a.isPresent() ? RepositoryFiles.checksum(c, a) : RepositoryFiles.file(repo, path);
     }
 
-    private FormatResponse put(FormatRequest req, RepositoryContext repo, String path) throws IOException {
-        RepositoryFiles.requireHosted(repo);
-        if (path.isEmpty() || path.endsWith("/")) {
-            throw FormatException.badRequest("a file path is required");
-        }
-        Checksum c = Checksum.ofPath(path);
-        if (c != null) {
-            return RepositoryFiles.verifyChecksumUpload(repo, c, path, req.body());
-        }
+    private static FormatResponse deploy(FormatRequest req, RepositoryContext repo, String path) throws IOException {
         IvyPath p = IvyPath.parse(path).orElseThrow(() -> FormatException.badRequest(notLayout(path)));
-        PutOptions opts = RepositoryFiles.putOptions(req, RepositoryFiles.overwrite(repo, p.mutable()))
-                .withDescription(description(p));
-        StoredAsset stored;
-        if (p.isIvyDescriptor()) {
-            byte[] xml = RepositoryFiles.readLimited(req.body(), RepositoryFiles.MAX_DESCRIPTOR_BYTES);
-            try {
-                IvyDescriptor.check(xml, p);
-            } catch (InvalidMetadataException e) {
-                throw new InvalidArtifactException("invalid ivy.xml " + path + ": " + e.getMessage());
-            }
-            stored = repo.putBytes(path, xml, opts);
-        } else {
-            stored = repo.put(path, req.body(), opts);
-        }
-        return RepositoryFiles.created(repo, stored.path());
-    }
-
-    private FormatResponse delete(RepositoryContext repo, String path) throws IOException {
-        RepositoryFiles.requireHosted(repo);
-        Checksum c = Checksum.ofPath(path);
-        if (c != null && !path.endsWith("/")) {
-            return repo.get(c.basePath(path)).isPresent() ? FormatResponse.status(204) : FormatResponse.notFound();
-        }
-        int n = 0;
-        if (path.isEmpty() || path.endsWith("/")) {
-            for (StoredAsset a : repo.list(path)) {
-                n += repo.delete(a.path()) ? 1 : 0;
-            }
-        } else {
-            n += repo.delete(path) ? 1 : 0;
-        }
-        return n > 0 ? FormatResponse.status(204) : FormatResponse.notFound();
+        return RepositoryFiles.deploy(req, repo, p.mutable(), description(p),
+                p.isIvyDescriptor() ? xml -> IvyDescriptor.check(xml, p) : null);
     }
 
     private static ArtifactDescription description(IvyPath p) {
@@ -137,7 +99,7 @@ public final class IvyFormat implements FormatHandler {
         attrs.put("organisation", p.organisation());
         attrs.put("module", p.module());
         attrs.put("revision", p.revision());
-        attrs.put("type", p.type());
+        attrs.put("type", p.type()); // declared reason: an Ivy artifact's type (its [type]s folder), not a repository type
         attrs.put("extension", p.extension());
         return new ArtifactDescription(p.name(), p.revision(), p.isIvyDescriptor() ? "application/xml" : null, attrs);
     }

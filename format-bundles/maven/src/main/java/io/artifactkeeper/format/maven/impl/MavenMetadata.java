@@ -18,6 +18,7 @@ import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
+import org.owasp.encoder.Encode;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -263,7 +264,7 @@ public final class MavenMetadata {
         if (value == null) {
             return;
         }
-        sb.append("  ".repeat(depth)).append('<').append(name).append('>').append(Xml.escape(value)).append("</")
+        sb.append("  ".repeat(depth)).append('<').append(name).append('>').append(Encode.forXmlContent(value)).append("</")
                 .append(name).append(">\n");
     }
 
@@ -324,10 +325,6 @@ public final class MavenMetadata {
             }
             String t = e.getTextContent().trim();
             return t.isEmpty() ? null : t;
-        }
-
-        static String escape(String s) {
-            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
         }
     }
 }

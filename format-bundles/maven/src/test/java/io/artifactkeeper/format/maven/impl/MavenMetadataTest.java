@@ -111,7 +111,7 @@ class MavenMetadataTest {
                 "g/other/x"));
         assertThat(kids).containsExactly("1.0/", "maven-metadata.xml");
         assertThat(new String(FolderListing.html("/r/g/lib/", kids, true), StandardCharsets.UTF_8))
-                .contains("<a href=\"1.0/\">1.0/</a>", "<a href=\"../\">");
+                .contains("<a href=\"./1.0/\">1.0/</a>", "<a href=\"../\">");
     }
 
     static Entry e(String path) {

@@ -47,7 +47,6 @@ final class OciBlobs {
 
     static FormatResponse delete(RepositoryContext repo, OciRoute r) throws IOException {
         String digest = checkDigest(r.reference());
-        OciFormat.requireHosted(repo);
         if (!repo.delete(OciRoute.blobPath(r.name(), digest))) {
             throw error(404, "BLOB_UNKNOWN", "blob unknown to registry", Map.of("digest", digest));
         }
@@ -56,7 +55,6 @@ final class OciBlobs {
 
     /** {@code POST /v2/<name>/blobs/uploads/}: mount, monolithic upload, or a new session. */
     static FormatResponse start(FormatRequest req, RepositoryContext repo, OciRoute r) throws IOException {
-        OciFormat.requireHosted(repo);
         Optional<String> mount = req.queryParam("mount");
         if (mount.isPresent()) {
             String digest = checkDigest(mount.get());
@@ -100,7 +98,6 @@ final class OciBlobs {
 
     /** {@code PATCH}: appends a chunk; with {@code Content-Range} it must start where the upload ends. */
     static FormatResponse patch(FormatRequest req, RepositoryContext repo, OciRoute r) throws IOException {
-        OciFormat.requireHosted(repo);
         UploadSessions uploads = repo.uploads();
         long size = append(req, uploads, r.reference());
         return progress(202, repo, r, r.reference(), size);
@@ -108,7 +105,6 @@ final class OciBlobs {
 
     /** {@code PUT ?digest=}: the last chunk (if any), then the digest check, then the blob exists. */
     static FormatResponse complete(FormatRequest req, RepositoryContext repo, OciRoute r) throws IOException {
-        OciFormat.requireHosted(repo);
         String digest = checkDigest(req.queryParam("digest")
                 .orElseThrow(() -> error(400, "DIGEST_INVALID", "a digest query parameter is required to complete an upload")));
         UploadSessions uploads = repo.uploads();
@@ -124,7 +120,6 @@ final class OciBlobs {
     }
 
     static FormatResponse status(RepositoryContext repo, OciRoute r) throws IOException {
-        OciFormat.requireHosted(repo);
         OptionalLong size = repo.uploads().size(r.reference());
         if (size.isEmpty()) {
             throw unknownUpload(r.reference());
@@ -133,7 +128,6 @@ final class OciBlobs {
     }
 
     static FormatResponse cancel(RepositoryContext repo, OciRoute r) throws IOException {
-        OciFormat.requireHosted(repo);
         if (!repo.uploads().cancel(r.reference())) {
             throw unknownUpload(r.reference());
         }
@@ -218,13 +212,18 @@ final class OciBlobs {
         return error(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", Map.of("upload", id));
     }
 
+    /** A digest this registry can store (sha256); anything else is the spec's DIGEST_INVALID, saying why. */
     static String checkDigest(String d) {
+        if (OciDigest.isSha256(d)) {
+            return d;
+        }
+        if (d != null && d.startsWith("sha256:")) {
+            throw error(400, "DIGEST_INVALID", "malformed sha256 digest (64 lowercase hex digits expected): " + d,
+                    Map.of("digest", d));
+        }
         if (!OciDigest.isWellFormed(d)) {
-            throw error(400, "DIGEST_INVALID", "invalid digest: " + d);
+            throw error(400, "DIGEST_INVALID", "malformed digest (algorithm:encoded expected): " + d);
         }
-        if (!OciDigest.isSha256(d)) {
-            throw error(400, "DIGEST_INVALID", "only sha256 digests are supported: " + d);
-        }
-        return d;
+        throw error(400, "DIGEST_INVALID", "only sha256 digests are supported: " + d, Map.of("digest", d));
     }
 }

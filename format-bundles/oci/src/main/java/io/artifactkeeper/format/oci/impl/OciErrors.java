@@ -1,7 +1,6 @@
 package io.artifactkeeper.format.oci.impl;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.Set;
 
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatResponse;
+import io.artifactkeeper.format.support.Json;
 
 /**
  * The OCI error envelope {@code {"errors":[{"code","message","detail"}]}} (distribution-spec "Error
@@ -69,7 +69,7 @@ final class OciErrors {
         e.put("code", specCode(code));
         e.put("message", message == null ? "" : message);
         e.put("detail", detail == null ? Map.of() : detail);
-        byte[] body = OciJson.write(Map.of("errors", List.of(e))).getBytes(StandardCharsets.UTF_8);
+        byte[] body = Json.bytesOf(Map.of("errors", List.of(e)));
         return FormatResponse.status(status).body("application/json", body).header(API_VERSION_HEADER, API_VERSION);
     }
 

@@ -4,10 +4,10 @@ import static io.artifactkeeper.format.oci.impl.OciErrors.error;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -22,7 +22,9 @@ import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.MountContext;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.RepositoryContext;
+import io.artifactkeeper.api.format.Route;
 import io.artifactkeeper.format.oci.impl.OciErrors.OciException;
+import io.artifactkeeper.format.support.Json;
 
 /**
  * The OCI registry (Distribution Specification 1.1) under {@code /v2/{repo_key}/{name}/...}: one
@@ -47,90 +49,39 @@ public final class OciFormat implements FormatHandler {
         return PROXY;
     }
 
-    /** Reading an upload's status is part of pushing: it needs write access like the rest of the upload. */
     @Override
-    public Access requiredAccess(FormatRequest request) {
-        OciRoute r = OciRoute.parse(request.path());
-        if (r != null && r.kind() == OciRoute.Kind.UPLOAD && request.method().equals("GET")) {
-            return Access.WRITE;
-        }
-        return Access.forMethod(request.method());
+    public List<Route> routes() {
+        return OciRoute.ROUTES;
     }
 
     @Override
     public FormatResponse handle(FormatRequest req, RepositoryContext repo) throws IOException {
         try {
-            return route(req, repo);
+            return route(req, repo, OciRoute.of(req.route()));
         } catch (FormatException e) {
             return renderError(req, e.status(), e.code(), e.getMessage(), e instanceof OciException o ? o.detail() : null);
         }
     }
 
-    private FormatResponse route(FormatRequest req, RepositoryContext repo) throws IOException {
-        OciRoute r = OciRoute.parse(req.path());
-        if (r == null) {
-            throw error(404, "NAME_UNKNOWN", "not an OCI distribution endpoint: /v2/" + repo.key() + "/" + req.path());
-        }
+    private static FormatResponse route(FormatRequest req, RepositoryContext repo, OciRoute r) throws IOException {
         if (!r.validName()) {
             throw error(400, "NAME_INVALID", "invalid repository name: " + r.name(), Map.of("name", r.name()));
         }
-        String m = req.method();
-        boolean read = m.equals("GET") || m.equals("HEAD");
-        switch (r.kind()) {
-            case BLOB -> {
-                if (read) {
-                    return OciBlobs.get(repo, r);
-                }
-                if (m.equals("DELETE")) {
-                    return OciBlobs.delete(repo, r);
-                }
-            }
-            case UPLOAD_START -> {
-                if (m.equals("POST")) {
-                    return OciBlobs.start(req, repo, r);
-                }
-            }
-            case UPLOAD -> {
-                switch (m) {
-                    case "GET" -> {
-                        return OciBlobs.status(repo, r);
-                    }
-                    case "PATCH" -> {
-                        return OciBlobs.patch(req, repo, r);
-                    }
-                    case "PUT" -> {
-                        return OciBlobs.complete(req, repo, r);
-                    }
-                    case "DELETE" -> {
-                        return OciBlobs.cancel(repo, r);
-                    }
-                    default -> {
-                    }
-                }
-            }
-            case MANIFEST -> {
-                if (read) {
-                    return OciManifests.get(repo, r);
-                }
-                if (m.equals("PUT")) {
-                    return OciManifests.put(req, repo, r);
-                }
-                if (m.equals("DELETE")) {
-                    return OciManifests.delete(repo, r);
-                }
-            }
-            case TAGS -> {
-                if (read) {
-                    return OciManifests.tags(req, repo, r);
-                }
-            }
-            case REFERRERS -> {
-                if (read) {
-                    return OciManifests.referrers(req, repo, r);
-                }
-            }
-        }
-        throw error(405, "UNSUPPORTED", m + " is not supported on " + r.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        return switch (r.op()) {
+            case OciRoute.TAGS -> OciManifests.tags(req, repo, r);
+            case OciRoute.PULL_MANIFEST -> OciManifests.get(repo, r);
+            case OciRoute.PUSH_MANIFEST -> OciManifests.put(req, repo, r);
+            case OciRoute.DELETE_MANIFEST -> OciManifests.delete(repo, r);
+            case OciRoute.START_UPLOAD -> OciBlobs.start(req, repo, r);
+            case OciRoute.UPLOAD_STATUS -> OciBlobs.status(repo, r);
+            case OciRoute.UPLOAD_CHUNK -> OciBlobs.patch(req, repo, r);
+            case OciRoute.COMPLETE_UPLOAD -> OciBlobs.complete(req, repo, r);
+            case OciRoute.CANCEL_UPLOAD -> OciBlobs.cancel(repo, r);
+            case OciRoute.PULL_BLOB -> OciBlobs.get(repo, r);
+            case OciRoute.DELETE_BLOB -> OciBlobs.delete(repo, r);
+            case OciRoute.REFERRERS -> OciManifests.referrers(req, repo, r);
+            default -> throw new IllegalStateException("route without a handler: " + r.op());
+        };
     }
 
     @Override
@@ -154,23 +105,30 @@ public final class OciFormat implements FormatHandler {
 
     /** The envelope, plus for a 401 the challenge naming this server's token endpoint and the scope asked for. */
     private static FormatResponse renderError(FormatRequest req, int status, String code, String message, Object detail) {
+        if (status == 400 && "BAD_REQUEST".equals(code) && req.match().map(m -> m.route().access() != Access.READ)
+                .orElse(false)) {
+            // the core's refusal of a push to a virtual repository: the spec's "not supported here"
+            code = "UNSUPPORTED";
+        }
         FormatResponse fr = OciErrors.envelope(status, code, message, detail);
         if (status == 401) {
             // below the repository, or (no repository found) below /v2 with the key first
-            String p = req.path();
-            String key = req.repositoryKey().orElse(null);
-            if (key == null) {
-                int slash = p.indexOf('/');
-                key = slash > 0 ? p.substring(0, slash) : null;
-                p = slash > 0 ? p.substring(slash + 1) : "";
-            }
-            OciRoute r = key == null ? null : OciRoute.parse(p);
-            String scope = r == null ? null : OciRoute.fullName(key, r.name());
+            String key = req.repositoryKey().orElseGet(() -> {
+                int slash = req.path().indexOf('/');
+                return slash > 0 ? req.path().substring(0, slash) : null;
+            });
+            String scope = key == null ? null : req.match().map(OciRoute::of).or(() -> OciRoute.parse(rest(req, key)))
+                    .map(r -> OciRoute.fullName(key, r.name())).orElse(null);
             String m = req.method();
             String actions = m.equals("GET") || m.equals("HEAD") ? "pull" : m.equals("DELETE") ? "delete" : "pull,push";
             fr.header("WWW-Authenticate", OciErrors.challenge(req.serverUrl(), scope, actions));
         }
         return fr;
+    }
+
+    /** The path below the repository: below the mount, a request that named no repository starts with the key. */
+    private static String rest(FormatRequest req, String key) {
+        return req.repositoryKey().isPresent() ? req.path() : req.path().substring(key.length() + 1);
     }
 
     /**
@@ -179,37 +137,40 @@ public final class OciFormat implements FormatHandler {
      */
     @Override
     public ArtifactDescription describe(String path, AssetContent content) throws IOException {
-        OciRoute r = OciRoute.parse(path);
-        if (r == null) {
+        Optional<OciRoute> parsed = OciRoute.parse(path);
+        if (parsed.isEmpty()) {
             return ArtifactDescription.fromPath(path);
         }
+        OciRoute r = parsed.get();
         String name = r.name().isEmpty() ? null : r.name();
-        return switch (r.kind()) {
-            case MANIFEST -> {
-                String version = OciDigest.isDigest(r.reference()) ? null : r.reference();
-                if (content.size() > OciManifests.MAX_MANIFEST_BYTES) {
-                    yield new ArtifactDescription(name, version, null, Map.of());
-                }
-                byte[] bytes;
-                try (InputStream in = content.open()) {
-                    bytes = in.readAllBytes();
-                }
-                Map<String, Object> attrs = new LinkedHashMap<>();
-                String type = null;
-                try {
-                    OciManifest m = OciManifest.parse(bytes, null);
-                    attrs.putAll(m.attributes());
-                    type = m.mediaType();
-                } catch (OciManifest.Invalid e) {
-                    // not ours to refuse here: recorded without manifest metadata
-                }
-                attrs.put("digest", "sha256:" + content.sha256());
-                yield new ArtifactDescription(name, version, type, attrs);
+        if (r.is(OciRoute.PULL_MANIFEST)) {
+            String version = OciDigest.isDigest(r.reference()) ? null : r.reference();
+            if (content.size() > OciManifests.MAX_MANIFEST_BYTES) {
+                return new ArtifactDescription(name, version, null, Map.of());
             }
-            case BLOB -> new ArtifactDescription(name, null, OciBlobs.OCTET_STREAM, Map.of("digest", r.reference()));
-            case TAGS, REFERRERS -> new ArtifactDescription(name, null, "application/json", Map.of());
-            default -> new ArtifactDescription(name, null, null, Map.of());
-        };
+            byte[] bytes;
+            try (InputStream in = content.open()) {
+                bytes = in.readAllBytes();
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            String type = null;
+            try {
+                OciManifest m = OciManifest.parse(bytes, null);
+                attrs.putAll(m.attributes());
+                type = m.mediaType();
+            } catch (OciManifest.Invalid e) {
+                // not ours to refuse here: recorded without manifest metadata
+            }
+            attrs.put("digest", "sha256:" + content.sha256());
+            return new ArtifactDescription(name, version, type, attrs);
+        }
+        if (r.is(OciRoute.PULL_BLOB)) {
+            return new ArtifactDescription(name, null, OciBlobs.OCTET_STREAM, Map.of("digest", r.reference()));
+        }
+        if (r.is(OciRoute.TAGS, OciRoute.REFERRERS)) {
+            return new ArtifactDescription(name, null, "application/json", Map.of());
+        }
+        return new ArtifactDescription(name, null, null, Map.of());
     }
 
     // --- helpers shared by the route classes
@@ -220,14 +181,6 @@ public final class OciFormat implements FormatHandler {
     }
 
     static FormatResponse json(int status, Object body) {
-        return respond(status).body("application/json", OciJson.write(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Pushes go to local repositories; remote and virtual ones answer the spec's UNSUPPORTED. */
-    static void requireHosted(RepositoryContext repo) {
-        if (!repo.type().hosted()) {
-            throw error(405, "UNSUPPORTED", "repository " + repo.key() + " is " + repo.type().wireName()
-                    + ": push to a local repository");
-        }
+        return respond(status).body("application/json", Json.bytesOf(body));
     }
 }

@@ -1,10 +1,21 @@
 package io.artifactkeeper.format.oci.impl;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.format.support.Json;
 
 /**
  * A parsed and checked manifest: an image manifest (OCI or Docker schema 2) with its config and
@@ -59,22 +70,17 @@ record OciManifest(String mediaType, boolean index, Descriptor config, List<Desc
      * null); when both it and the body's {@code mediaType} name a manifest type they must agree.
      */
     static OciManifest parse(byte[] bytes, String contentType) throws Invalid {
-        Object root;
-        try {
-            root = OciJson.parse(bytes);
-        } catch (OciJson.JsonException e) {
-            throw new Invalid("MANIFEST_INVALID", "manifest is not valid JSON: " + e.getMessage());
-        }
-        Map<String, Object> m = OciJson.object(root);
-        if (m == null) {
+        JsonNode m = read(bytes);
+        if (!m.isObject()) {
             throw new Invalid("MANIFEST_INVALID", "manifest must be a JSON object");
         }
         String header = baseType(contentType);
         String body = optString(m, "mediaType");
-        if (DOCKER_SCHEMA1.equals(header) || DOCKER_SCHEMA1_SIGNED.equals(header) || Long.valueOf(1).equals(m.get("schemaVersion"))) {
+        JsonNode schema = m.get("schemaVersion");
+        if (DOCKER_SCHEMA1.equals(header) || DOCKER_SCHEMA1_SIGNED.equals(header) || isInteger(schema, 1)) {
             throw new Invalid("MANIFEST_INVALID", "Docker image manifest schema 1 is not supported; push schema 2 or OCI");
         }
-        if (!Long.valueOf(2).equals(m.get("schemaVersion"))) {
+        if (!isInteger(schema, 2)) {
             throw new Invalid("MANIFEST_INVALID", "schemaVersion must be 2");
         }
         boolean headerKnown = header != null && (IMAGE_TYPES.contains(header) || INDEX_TYPES.contains(header));
@@ -84,9 +90,9 @@ record OciManifest(String mediaType, boolean index, Descriptor config, List<Desc
         String type = body != null ? body : headerKnown ? header : null;
         if (type == null) {
             // OCI allows mediaType to be absent: recognise the shape
-            if (m.containsKey("manifests")) {
+            if (m.has("manifests")) {
                 type = OCI_INDEX;
-            } else if (m.containsKey("config") || m.containsKey("layers")) {
+            } else if (m.has("config") || m.has("layers")) {
                 type = OCI_MANIFEST;
             } else {
                 throw new Invalid("MANIFEST_INVALID", "unknown manifest media type (none in the body or Content-Type)");
@@ -96,15 +102,15 @@ record OciManifest(String mediaType, boolean index, Descriptor config, List<Desc
         if (!isIndex && !IMAGE_TYPES.contains(type)) {
             throw new Invalid("MANIFEST_INVALID", "unsupported manifest media type " + type);
         }
-        Descriptor subject = m.containsKey("subject") ? descriptor(m.get("subject"), "subject") : null;
+        Descriptor subject = m.has("subject") ? descriptor(m.get("subject"), "subject") : null;
         String artifactType = optString(m, "artifactType");
         Map<String, Object> annotations = stringMap(m.get("annotations"), "annotations");
         if (isIndex) {
-            if (m.containsKey("config") || m.containsKey("layers")) {
+            if (m.has("config") || m.has("layers")) {
                 throw new Invalid("MANIFEST_INVALID", "an index has no config or layers");
             }
-            List<Object> children = OciJson.array(m.get("manifests"));
-            if (children == null) {
+            JsonNode children = m.get("manifests");
+            if (children == null || !children.isArray()) {
                 throw new Invalid("MANIFEST_INVALID", "an index needs a \"manifests\" array");
             }
             List<Descriptor> ds = new ArrayList<>();
@@ -113,15 +119,15 @@ record OciManifest(String mediaType, boolean index, Descriptor config, List<Desc
             }
             return new OciManifest(type, true, null, List.of(), List.copyOf(ds), subject, artifactType, annotations);
         }
-        if (m.containsKey("manifests")) {
+        if (m.has("manifests")) {
             throw new Invalid("MANIFEST_INVALID", "an image manifest has no \"manifests\"");
         }
-        if (!m.containsKey("config")) {
+        if (!m.has("config")) {
             throw new Invalid("MANIFEST_INVALID", "an image manifest needs a \"config\" descriptor");
         }
         Descriptor config = descriptor(m.get("config"), "config");
-        List<Object> ls = m.containsKey("layers") ? OciJson.array(m.get("layers")) : null;
-        if (ls == null) {
+        JsonNode ls = m.get("layers");
+        if (ls == null || !ls.isArray()) {
             throw new Invalid("MANIFEST_INVALID", "an image manifest needs a \"layers\" array");
         }
         List<Descriptor> layers = new ArrayList<>();
@@ -131,9 +137,32 @@ record OciManifest(String mediaType, boolean index, Descriptor config, List<Desc
         return new OciManifest(type, false, config, List.copyOf(layers), List.of(), subject, artifactType, annotations);
     }
 
-    private static Descriptor descriptor(Object v, String where) throws Invalid {
-        Map<String, Object> d = OciJson.object(v);
-        if (d == null) {
+    /**
+     * The manifest's JSON through the runtime's Jackson (bounded, duplicate keys refused). The bytes are
+     * only read here: the registry stores and serves them as pushed, and their digest is the digest of
+     * exactly those bytes, so nothing is ever written back from this tree.
+     */
+    private static JsonNode read(byte[] bytes) throws Invalid {
+        try {
+            // JSON is UTF-8 (RFC 8259): a manifest that is not is refused rather than read with U+FFFD in it
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw new Invalid("MANIFEST_INVALID", "manifest is not valid JSON: not UTF-8");
+        }
+        try {
+            return Json.readClient(new ByteArrayInputStream(bytes), bytes.length, "the manifest");
+        } catch (FormatException | IOException e) {
+            throw new Invalid("MANIFEST_INVALID", "manifest is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static boolean isInteger(JsonNode n, long value) {
+        return n != null && n.isIntegralNumber() && n.canConvertToLong() && n.asLong() == value;
+    }
+
+    private static Descriptor descriptor(JsonNode d, String where) throws Invalid {
+        if (d == null || !d.isObject()) {
             throw new Invalid("MANIFEST_INVALID", where + " must be a descriptor object");
         }
         String mt = optString(d, "mediaType");
@@ -145,41 +174,43 @@ record OciManifest(String mediaType, boolean index, Descriptor config, List<Desc
             throw new Invalid("DIGEST_INVALID", where + ".digest is not a valid digest: " + digest);
         }
         if (digest.startsWith("sha256:") && !OciDigest.isSha256(digest)) {
-            throw new Invalid("DIGEST_INVALID", where + ".digest is not a valid sha256 digest: " + digest);
+            throw new Invalid("DIGEST_INVALID", where + ".digest is a malformed sha256 digest: " + digest);
         }
-        if (!(d.get("size") instanceof Long size) || size < 0) {
+        JsonNode size = d.get("size");
+        if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
             throw new Invalid("MANIFEST_INVALID", where + ".size must be a non-negative integer");
         }
-        List<Object> urls = d.containsKey("urls") ? OciJson.array(d.get("urls")) : null;
-        return new Descriptor(mt, digest, size, optString(d, "artifactType"), stringMap(d.get("annotations"),
-                where + ".annotations"), urls != null && !urls.isEmpty());
+        JsonNode urls = d.get("urls");
+        return new Descriptor(mt, digest, size.asLong(), optString(d, "artifactType"), stringMap(d.get("annotations"),
+                where + ".annotations"), urls != null && urls.isArray() && !urls.isEmpty());
     }
 
-    private static String optString(Map<String, Object> m, String key) throws Invalid {
-        Object v = m.get(key);
-        if (v == null) {
+    private static String optString(JsonNode m, String key) throws Invalid {
+        JsonNode v = m.get(key);
+        if (v == null || v.isNull()) {
             return null;
         }
-        if (!(v instanceof String s)) {
+        if (!v.isTextual()) {
             throw new Invalid("MANIFEST_INVALID", "\"" + key + "\" must be a string");
         }
-        return s;
+        return v.asText();
     }
 
-    private static Map<String, Object> stringMap(Object v, String where) throws Invalid {
-        if (v == null) {
+    private static Map<String, Object> stringMap(JsonNode v, String where) throws Invalid {
+        if (v == null || v.isNull()) {
             return Map.of();
         }
-        Map<String, Object> m = OciJson.object(v);
-        if (m == null) {
+        if (!v.isObject()) {
             throw new Invalid("MANIFEST_INVALID", where + " must be an object of strings");
         }
-        for (Object x : m.values()) {
-            if (!(x instanceof String)) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+            if (!e.getValue().isTextual()) {
                 throw new Invalid("MANIFEST_INVALID", where + " must be an object of strings");
             }
+            out.put(e.getKey(), e.getValue().asText());
         }
-        return new LinkedHashMap<>(m);
+        return out;
     }
 
     /** "application/x; charset=..." → "application/x"; null stays null. */

@@ -5,22 +5,27 @@ import static io.artifactkeeper.format.oci.impl.OciErrors.error;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.artifactkeeper.api.format.ArtifactDescription;
-import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.DocumentCache;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.Members;
 
 /**
  * Manifests (by tag and by digest), tag lists and the referrers API. A manifest is stored once per
@@ -34,8 +39,16 @@ final class OciManifests {
     private OciManifests() {
     }
 
+    /**
+     * {@code GET}/{@code HEAD}: a reference that cannot name a manifest (a malformed tag or digest) names
+     * none: 404 MANIFEST_UNKNOWN, as the distribution conformance suite expects of a pull.
+     */
     static FormatResponse get(RepositoryContext repo, OciRoute r) throws IOException {
-        String ref = checkReference(r.reference());
+        String ref = r.reference();
+        if (!isReference(ref)) {
+            throw error(404, "MANIFEST_UNKNOWN", "manifest unknown to registry: " + ref + " is not a valid tag or digest",
+                    Map.of("reference", ref));
+        }
         Optional<StoredAsset> a = repo.get(OciRoute.manifestPath(r.name(), ref));
         if (a.isEmpty()) {
             throw error(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", Map.of("reference", ref));
@@ -55,7 +68,6 @@ final class OciManifests {
 
     static FormatResponse put(FormatRequest req, RepositoryContext repo, OciRoute r) throws IOException {
         String ref = checkReference(r.reference());
-        OciFormat.requireHosted(repo);
         byte[] bytes = readLimited(req.body(), MAX_MANIFEST_BYTES);
         String digest = OciDigest.of(bytes);
         if (OciDigest.isDigest(ref) && !ref.equals(digest)) {
@@ -101,7 +113,6 @@ final class OciManifests {
     /** By digest: the manifest and every tag pointing at it; by tag: only the tag. */
     static FormatResponse delete(RepositoryContext repo, OciRoute r) throws IOException {
         String ref = checkReference(r.reference());
-        OciFormat.requireHosted(repo);
         if (!OciDigest.isDigest(ref)) {
             if (!repo.delete(OciRoute.manifestPath(r.name(), ref))) {
                 throw error(404, "MANIFEST_UNKNOWN", "manifest unknown to registry", Map.of("reference", ref));
@@ -132,7 +143,10 @@ final class OciManifests {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", OciRoute.fullName(repo.key(), r.name()));
         body.put("tags", page.items());
-        FormatResponse resp = OciFormat.json(200, body);
+        byte[] json = Json.bytesOf(body);
+        // generated from what is stored: the core answers a matching If-None-Match with 304
+        FormatResponse resp = OciFormat.respond(200).body("application/json", json)
+                .validators(DocumentCache.etag(json), null);
         page.next().ifPresent(q -> resp.header("Link", "<" + "/v2/" + OciRoute.fullName(repo.key(), r.name())
                 + "/tags/list?" + q + ">; rel=\"next\""));
         return resp;
@@ -140,43 +154,16 @@ final class OciManifests {
 
     /** The tags of an image, merged over a virtual repository's members; empty when the image is unknown. */
     static Optional<TreeSet<String>> tagsOf(RepositoryContext repo, OciRoute r) throws IOException {
-        if (repo.type() == RepositoryType.VIRTUAL) {
-            TreeSet<String> all = null;
-            for (RepositoryContext m : repo.members()) {
-                Optional<TreeSet<String>> t;
-                try {
-                    t = tagsOf(m, r);
-                } catch (FormatException e) {
-                    if (e.status() >= 500) {
-                        continue;
-                    }
-                    throw e;
-                }
-                if (t.isPresent()) {
-                    all = all == null ? new TreeSet<>() : all;
-                    all.addAll(t.get());
-                }
-            }
-            return Optional.ofNullable(all);
+        List<TreeSet<String>> found = Members.values(repo, Members.bySource(h -> hostedTags(h, r), rm -> remoteTags(rm, r)));
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
-        if (repo.type() == RepositoryType.REMOTE) {
-            Optional<StoredAsset> list = repo.get(r.prefix() + "tags/list");
-            if (list.isEmpty()) {
-                return Optional.empty();
-            }
-            TreeSet<String> out = new TreeSet<>();
-            try (InputStream in = list.get().open()) {
-                Map<String, Object> o = OciJson.object(OciJson.parse(readLimited(in, 16 * MAX_MANIFEST_BYTES)));
-                for (Object t : OciJson.emptyIfNull(o == null ? null : OciJson.array(o.get("tags")))) {
-                    if (t instanceof String s) {
-                        out.add(s);
-                    }
-                }
-            } catch (OciJson.JsonException e) {
-                throw error(502, "UNKNOWN", "upstream sent an unreadable tag list: " + e.getMessage());
-            }
-            return Optional.of(out);
-        }
+        TreeSet<String> all = new TreeSet<>();
+        found.forEach(all::addAll);
+        return Optional.of(all);
+    }
+
+    private static Optional<TreeSet<String>> hostedTags(RepositoryContext repo, OciRoute r) throws IOException {
         List<StoredAsset> rows = repo.list(r.prefix() + "manifests/");
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -185,6 +172,23 @@ final class OciManifests {
         for (StoredAsset a : rows) {
             if (isTagPath(r, a.path())) {
                 out.add(a.path().substring(r.prefix().length() + "manifests/".length()));
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /** The upstream's own tag list (cached as metadata by the core). */
+    private static Optional<TreeSet<String>> remoteTags(RepositoryContext repo, OciRoute r) throws IOException {
+        Optional<StoredAsset> list = repo.get(r.prefix() + "tags/list");
+        if (list.isEmpty()) {
+            return Optional.empty();
+        }
+        TreeSet<String> out = new TreeSet<>();
+        try (InputStream in = list.get().open()) {
+            for (JsonNode t : Json.readUpstream(in, 16L * MAX_MANIFEST_BYTES, "the upstream's tag list").path("tags")) {
+                if (t.isTextual()) {
+                    out.add(t.asText());
+                }
             }
         }
         return Optional.of(out);
@@ -200,79 +204,81 @@ final class OciManifests {
     static FormatResponse referrers(FormatRequest req, RepositoryContext repo, OciRoute r) throws IOException {
         String digest = OciBlobs.checkDigest(r.reference());
         Optional<String> filter = req.queryParam("artifactType").filter(s -> !s.isEmpty());
-        List<Map<String, Object>> found = new ArrayList<>();
-        collectReferrers(repo, r, digest, found, new TreeSet<>());
-        if (filter.isPresent()) {
-            found.removeIf(d -> !filter.get().equals(d.get("artifactType")));
+        List<JsonNode> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (List<JsonNode> part : Members.values(repo, Members.bySource(h -> Optional.of(hostedReferrers(h, r, digest)),
+                rm -> remoteReferrers(rm, r, digest)))) {
+            for (JsonNode d : part) {
+                // the first member's descriptor of a manifest wins
+                if (seen.add(d.path("digest").asText())) {
+                    found.add(d);
+                }
+            }
         }
-        Map<String, Object> index = new LinkedHashMap<>();
-        index.put("schemaVersion", 2L);
+        if (filter.isPresent()) {
+            found.removeIf(d -> !filter.get().equals(d.path("artifactType").asText(null)));
+        }
+        ObjectNode index = Json.object();
+        index.put("schemaVersion", 2);
         index.put("mediaType", OciManifest.OCI_INDEX);
-        index.put("manifests", found);
-        FormatResponse resp = FormatResponse.status(200).body(OciManifest.OCI_INDEX,
-                OciJson.write(index).getBytes(StandardCharsets.UTF_8)).header(OciErrors.API_VERSION_HEADER,
-                OciErrors.API_VERSION);
+        index.putArray("manifests").addAll(found);
+        FormatResponse resp = FormatResponse.status(200).body(OciManifest.OCI_INDEX, Json.bytes(index))
+                .header(OciErrors.API_VERSION_HEADER, OciErrors.API_VERSION);
         if (filter.isPresent()) {
             resp.header("OCI-Filters-Applied", "artifactType");
         }
         return resp;
     }
 
-    private static void collectReferrers(RepositoryContext repo, OciRoute r, String digest, List<Map<String, Object>> out,
-            TreeSet<String> seen) throws IOException {
-        switch (repo.type()) {
-            case VIRTUAL -> {
-                for (RepositoryContext m : repo.members()) {
-                    try {
-                        collectReferrers(m, r, digest, out, seen);
-                    } catch (FormatException e) {
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
+    /** Descriptors of the stored manifests whose subject is {@code digest}, from what was recorded at push. */
+    private static List<JsonNode> hostedReferrers(RepositoryContext repo, OciRoute r, String digest) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (StoredAsset a : repo.list(r.prefix() + "manifests/sha256:")) {
+            Map<String, Object> at = a.attributes();
+            if (!digest.equals(at.get("subject"))) {
+                continue;
             }
-            case REMOTE -> {
-                Optional<StoredAsset> idx = repo.get(r.prefix() + "referrers/" + digest);
-                if (idx.isEmpty()) {
-                    return;
-                }
-                try (InputStream in = idx.get().open()) {
-                    Map<String, Object> o = OciJson.object(OciJson.parse(readLimited(in, MAX_MANIFEST_BYTES)));
-                    for (Object d : OciJson.emptyIfNull(o == null ? null : OciJson.array(o.get("manifests")))) {
-                        Map<String, Object> desc = OciJson.object(d);
-                        if (desc != null && desc.get("digest") instanceof String dg && seen.add(dg)) {
-                            out.add(desc);
-                        }
-                    }
-                } catch (OciJson.JsonException e) {
-                    throw error(502, "UNKNOWN", "upstream sent an unreadable referrers index: " + e.getMessage());
-                }
+            ObjectNode d = Json.object();
+            d.put("mediaType", String.valueOf(at.getOrDefault("media_type", a.contentType())));
+            d.put("digest", "sha256:" + a.sha256());
+            d.put("size", a.size());
+            if (at.get("artifact_type") instanceof String t) {
+                d.put("artifactType", t);
             }
-            default -> {
-                for (StoredAsset a : repo.list(r.prefix() + "manifests/sha256:")) {
-                    Map<String, Object> at = a.attributes();
-                    if (!digest.equals(at.get("subject")) || !seen.add("sha256:" + a.sha256())) {
-                        continue;
-                    }
-                    Map<String, Object> d = new LinkedHashMap<>();
-                    d.put("mediaType", at.getOrDefault("media_type", a.contentType()));
-                    d.put("digest", "sha256:" + a.sha256());
-                    d.put("size", a.size());
-                    if (at.get("artifact_type") instanceof String t) {
-                        d.put("artifactType", t);
-                    }
-                    if (at.get("annotations") instanceof Map<?, ?> an && !an.isEmpty()) {
-                        d.put("annotations", an);
-                    }
+            if (at.get("annotations") instanceof Map<?, ?> an && !an.isEmpty()) {
+                d.set("annotations", Json.mapper().valueToTree(an));
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** The upstream's referrers index (cached as metadata by the core). */
+    private static Optional<List<JsonNode>> remoteReferrers(RepositoryContext repo, OciRoute r, String digest)
+            throws IOException {
+        Optional<StoredAsset> idx = repo.get(r.prefix() + "referrers/" + digest);
+        if (idx.isEmpty()) {
+            return Optional.empty();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        try (InputStream in = idx.get().open()) {
+            for (JsonNode d : Json.readUpstream(in, MAX_MANIFEST_BYTES, "the upstream's referrers index").path("manifests")) {
+                if (d.isObject() && d.path("digest").isTextual()) {
                     out.add(d);
                 }
             }
         }
+        return Optional.of(out);
     }
 
     // --- helpers
 
+    /** Whether {@code ref} can name a manifest: a sha256 digest or a tag. */
+    static boolean isReference(String ref) {
+        return OciDigest.isDigest(ref) ? OciDigest.isSha256(ref) : OciRoute.TAG.matcher(ref).matches();
+    }
+
+    /** A reference a push or delete may use; a malformed one is the client's error (400). */
     static String checkReference(String ref) {
         if (OciDigest.isDigest(ref)) {
             return OciBlobs.checkDigest(ref);

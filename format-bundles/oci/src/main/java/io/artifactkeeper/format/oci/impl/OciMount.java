@@ -44,12 +44,13 @@ final class OciMount {
         // that an existing private repository and a missing one look the same
         int slash = p.indexOf('/');
         String key = slash < 0 ? p : p.substring(0, slash);
-        OciRoute r = slash < 0 ? null : OciRoute.parse(p.substring(slash + 1));
+        String name = slash < 0 ? key : OciRoute.parse(p.substring(slash + 1)).map(r -> OciRoute.fullName(key, r.name()))
+                .orElse(key);
         if (req.caller().isAnonymous()) {
             throw error(401, "UNAUTHORIZED", "authentication required");
         }
         throw error(404, "NAME_UNKNOWN", "repository name not known to registry",
-                Map.of("name", r == null ? key : OciRoute.fullName(key, r.name())));
+                Map.of("name", name));
     }
 
     /**

@@ -2,10 +2,13 @@ package io.artifactkeeper.format.oci.impl;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.format.support.PathCodec;
 import io.artifactkeeper.api.format.ProxyPolicy;
+import io.artifactkeeper.api.format.RouteMatch;
+import io.artifactkeeper.api.format.RouteTable;
 
 /**
  * How a remote OCI repository reaches its upstream registry. Stored paths are the upstream's paths
@@ -30,28 +33,32 @@ final class OciProxyPolicy implements ProxyPolicy {
         return URI.create(base + "/" + PathCodec.encodePath(path));
     }
 
+    /** The kind the route declares; a manifest by digest never changes, so it is content. */
     @Override
     public AssetKind kindOf(String path) {
-        OciRoute r = OciRoute.parse(path);
-        if (r == null) {
-            return AssetKind.METADATA;
-        }
-        return switch (r.kind()) {
-            case BLOB -> AssetKind.CONTENT;
-            case MANIFEST -> OciDigest.isDigest(r.reference()) ? AssetKind.CONTENT : AssetKind.METADATA;
-            default -> AssetKind.METADATA;
-        };
+        return match(path).map(m -> {
+            if (OciRoute.of(m).is(OciRoute.PULL_MANIFEST) && OciDigest.isDigest(OciRoute.of(m).reference())) {
+                return AssetKind.CONTENT;
+            }
+            return m.route().assetKind();
+        }).orElse(AssetKind.METADATA);
     }
 
     @Override
     public Map<String, String> upstreamHeaders(String path) {
-        OciRoute r = OciRoute.parse(path);
-        if (r != null && r.kind() == OciRoute.Kind.MANIFEST) {
+        Optional<OciRoute> r = match(path).map(OciRoute::of);
+        if (r.isPresent() && r.get().is(OciRoute.PULL_MANIFEST)) {
             return Map.of("Accept", MANIFEST_ACCEPT);
         }
-        if (r != null && r.kind() == OciRoute.Kind.REFERRERS) {
+        if (r.isPresent() && r.get().is(OciRoute.REFERRERS)) {
             return Map.of("Accept", OciManifest.OCI_INDEX);
         }
         return Map.of();
+    }
+
+    /** A stored path of a remote is the upstream's pull path: matched against the same route table. */
+    private static Optional<RouteMatch> match(String path) {
+        return OciRoute.TABLE.match("GET", path) instanceof RouteTable.Matched m ? Optional.of(m.match())
+                : Optional.empty();
     }
 }
