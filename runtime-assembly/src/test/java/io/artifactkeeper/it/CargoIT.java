@@ -106,13 +106,13 @@ class CargoIT extends FormatTck {
         Files.createDirectories(cargoHome);
         Files.writeString(cargoHome.resolve("config.toml"), """
                 [registries.ak]
-                index = "sparse+%1$s/cargo/crates/index/"
+                index = "sparse+%1$s/cargo/crates/"
                 [registries.akpub]
                 index = "sparse+%1$s/cargo/crates-pub/index/"
                 [registries.akremote]
                 index = "sparse+%1$s/cargo/crates-remote/index/"
                 [registries.akvirtual]
-                index = "sparse+%1$s/cargo/crates-virtual/index/"
+                index = "sparse+%1$s/cargo/crates-virtual/"
                 [registries.up]
                 index = "sparse+%2$s/cargo/crates-up/index/"
                 [registry]
@@ -196,6 +196,7 @@ class CargoIT extends FormatTck {
                         + "authentication (cargo 1.74+ is needed; Debian's 'cargo' package is older). Install Rust with "
                         + "rustup (https://rustup.rs, stable toolchain) or set AK_CARGO to a recent cargo.");
             }
+            System.out.println("[cargo-it] client: " + v.output().trim() + " (" + p + ")");
             return p.toString();
         }
         throw new AssertionError("cargo was not found (looked at $AK_CARGO, the PATH, ~/.cargo/bin and /root/.cargo/bin): "
@@ -369,7 +370,7 @@ class CargoIT extends FormatTck {
         Result run = cargo(consumer, "run", "-q").ok();
         assertThat(run.output()).contains("ak-mid 0.2.0 + ak-base 0.1.0");
         assertThat(Files.readString(consumer.resolve("Cargo.lock"))).contains("name = \"ak-base\"")
-                .contains("sparse+" + ak.url() + "/cargo/crates/index/");
+                .contains("\"sparse+" + ak.url() + "/cargo/crates/\"");
         // cargo add looks the crate up in the index
         Path added = app("added", "", "fn main() { println!(\"{}\", ak_base::marker()); }\n");
         cargo(added, "add", "ak-base", "--registry", "ak").ok();
@@ -407,6 +408,9 @@ class CargoIT extends FormatTck {
         // a public repository: anonymous reads, no auth required
         JsonNode pub = Distribution.parse(ak.send("GET", "/cargo/crates-pub/index/config.json", null, null, null));
         assertThat(pub.get("auth-required").asBoolean()).isFalse();
+        // the registry root is the repository itself (sparse+BASE/cargo/{key}/); index/ answers the same
+        assertThat(ak.send("GET", "/cargo/crates/config.json", null, null, null).statusCode()).isEqualTo(401);
+        assertThat(Distribution.parse(ak.send("GET", "/cargo/crates/config.json", token, null, null))).isEqualTo(cfg);
 
         publish(ak, "crates", new Sample("cond-check", crate("cond-check", VERSION, "c")));
         String p = "/cargo/crates/index/co/nd/cond-check";
@@ -416,8 +420,14 @@ class CargoIT extends FormatTck {
         String lm = first.headers().firstValue("Last-Modified").orElseThrow();
         assertThat(ak.send("GET", p, token, null, null, "If-None-Match", etag).statusCode()).isEqualTo(304);
         assertThat(ak.send("GET", p, token, null, null, "If-Modified-Since", lm).statusCode()).isEqualTo(304);
+        HttpResponse<String> atRoot = ak.send("GET", "/cargo/crates/co/nd/cond-check", token, null, null);
+        assertThat(atRoot.statusCode()).isEqualTo(200);
+        assertThat(atRoot.body()).isEqualTo(first.body());
+        assertThat(ak.send("GET", "/cargo/crates/co/nd/cond-check", token, null, null, "If-None-Match", etag).statusCode())
+                .isEqualTo(304);
         // uppercase paths and paths in the wrong directory are not index files
         assertThat(ak.send("GET", "/cargo/crates/index/xx/nd/cond-check", token, null, null).statusCode()).isEqualTo(404);
+        assertThat(ak.send("GET", "/cargo/crates/xx/nd/cond-check", token, null, null).statusCode()).isEqualTo(404);
         assertThat(ak.send("GET", "/cargo/crates/index/no/ne/none-such", token, null, null).statusCode()).isEqualTo(404);
         String cfgEtag = ak.send("GET", "/cargo/crates/index/config.json", token, null, null).headers().firstValue("ETag")
                 .orElseThrow();
@@ -740,8 +750,11 @@ class CargoIT extends FormatTck {
 
         // a yank upstream shows through the remote once its index file is refreshed (TTL 1 s)
         cargo(tmp.resolve("apps").resolve("yank-cmd"), "yank", "--registry", "up", "ak-up@1.0.0").ok();
-        Thread.sleep(1500);
-        assertThat(indexLines(ak, "crates-remote", "ak/-u/ak-up", token, 1).get(0).get("yanked").asBoolean()).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!indexLines(ak, "crates-remote", "ak/-u/ak-up", token, 1).get(0).get("yanked").asBoolean()) {
+            assertThat(System.nanoTime()).as("the upstream's yank shows through the remote within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
         assertThat(cargo(app("via-remote-fresh", "ak-up = { version = \"1\", registry = \"akremote\" }",
                 "fn main() { println!(\"{}\", ak_up::marker()); }\n"), "build").fails().output()).contains("yanked");
     }

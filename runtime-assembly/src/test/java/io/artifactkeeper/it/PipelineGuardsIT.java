@@ -165,7 +165,7 @@ class PipelineGuardsIT {
             HttpResponse<String> w = PypiIT.upload(ak, "h-pypi", PypiIT.fields("slip", "1.0", wheel), "slip-1.0-py3-none-any.whl",
                     wheel);
             assertThat(w.statusCode()).as(w.body()).isEqualTo(400);
-            assertThat(w.body()).contains("unsafe path");
+            assertThat(w.body()).contains("unsafe entry name");
 
             // tar slip: an npm tarball with an entry (and a link) outside package/
             for (String[] evil : List.of(new String[] {"../../../tmp/ak-slip.js", null},
@@ -179,7 +179,7 @@ class PipelineGuardsIT {
                 HttpResponse<String> n = ak.json("PUT", "/npm/h-npm/slip", admin,
                         NpmClients.publishDocument("slip", "1.0.0", raw.toByteArray(), ak.url() + "/npm/h-npm"));
                 assertThat(n.statusCode()).as(n.body()).isEqualTo(400);
-                assertThat(n.body()).contains("unsafe path");
+                assertThat(n.body()).contains("unsafe entry name");
             }
 
             // a decompression bomb: METADATA inflates to 64 MiB from a few KiB

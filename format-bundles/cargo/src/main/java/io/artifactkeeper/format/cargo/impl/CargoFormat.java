@@ -7,16 +7,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,12 +16,10 @@ import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.artifactkeeper.api.format.Access;
 import io.artifactkeeper.api.format.ArtifactDescription;
 import io.artifactkeeper.api.format.AssetContent;
 import io.artifactkeeper.api.format.FormatDescriptor;
@@ -40,13 +29,18 @@ import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
-import io.artifactkeeper.format.cargo.impl.CargoRoutes.Route;
+import io.artifactkeeper.api.format.Route;
+import io.artifactkeeper.api.format.RouteMatch;
+import io.artifactkeeper.format.support.DocumentCache;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.Members;
+import io.artifactkeeper.format.support.SemVer;
 
 /**
- * The Cargo registry protocol under {@code /cargo/{repo}/}: the sparse index at {@code index/}
- * ({@code config.json} and one file per crate) and the Web API at {@code api/v1/crates} (publish,
+ * The Cargo registry protocol under {@code /cargo/{repo}/}: the sparse index at the repository root
+ * (and, as before, at {@code index/}: {@code config.json} and one file per crate) and the Web API at
+ * {@code api/v1/crates} (publish,
  * download, yank, unyank, owners, search), for local, remote and virtual repositories. Errors are
  * answered in the Web API's {@code {"errors":[{"detail":...}]}} form, which cargo prints.
  */
@@ -56,6 +50,7 @@ public final class CargoFormat implements FormatHandler {
     private static final FormatDescriptor DESCRIPTOR = new FormatDescriptor("cargo", List.of(), "cargo", "Cargo",
             List.of("crate"));
     private static final ProxyPolicy POLICY = new CargoProxyPolicy();
+    private static final List<Route> ROUTES = CargoRoutes.all();
     private static final String INDEX_TYPE = "text/plain; charset=utf-8";
     private static final String JSON_TYPE = "application/json; charset=utf-8";
     private static final int MAX_SMALL_BODY = 1024 * 1024;
@@ -71,20 +66,8 @@ public final class CargoFormat implements FormatHandler {
     }
 
     @Override
-    public Access requiredAccess(FormatRequest req) {
-        Route r = CargoRoutes.parse(req.path());
-        String m = req.method();
-        return switch (r.kind()) {
-            case CONFIG, INDEX_FILE, DOWNLOAD, SEARCH -> isRead(m) ? Access.READ : Access.WRITE;
-            // yanking keeps the file: it is a change, not a deletion
-            case PUBLISH, YANK, UNYANK -> Access.WRITE;
-            case OWNERS -> isRead(m) ? Access.READ : Access.WRITE;
-            case UNKNOWN -> Access.forMethod(m);
-        };
-    }
-
-    private static boolean isRead(String method) {
-        return method.equals("GET") || method.equals("HEAD");
+    public List<Route> routes() {
+        return ROUTES;
     }
 
     @Override
@@ -116,80 +99,67 @@ public final class CargoFormat implements FormatHandler {
 
     @Override
     public FormatResponse handle(FormatRequest req, RepositoryContext repo) throws IOException {
-        Route r = CargoRoutes.parse(req.path());
-        String m = req.method();
-        return switch (r.kind()) {
-            case CONFIG -> isRead(m) ? config(req, repo) : notAllowed();
-            case INDEX_FILE -> isRead(m) ? indexFile(req, repo, r.name()) : notAllowed();
-            case DOWNLOAD -> isRead(m) ? download(repo, r.name(), r.version()) : notAllowed();
-            case PUBLISH -> m.equals("PUT") ? json(200, new CargoPublisher(repo, req.caller())
-                    .publish(req.body(), req.contentLength())) : notAllowed();
-            case YANK -> m.equals("DELETE") ? yank(req, repo, r, true) : notAllowed();
-            case UNYANK -> m.equals("PUT") ? yank(req, repo, r, false) : notAllowed();
-            case OWNERS -> owners(req, repo, r.name());
-            case SEARCH -> isRead(m) ? search(req, repo) : notAllowed();
-            case UNKNOWN -> throw FormatException.notFound("not found: " + req.path());
+        RouteMatch r = req.route();
+        return switch (r.name()) {
+            case "config", "config-in-index" -> config(repo);
+            case "index-file", "index-file-in-index" -> indexFile(repo, r.param("dir") + "/" + r.param("name"));
+            case "search" -> search(req, repo);
+            case "publish" -> json(200, new CargoPublisher(repo, req.caller()).publish(req.body(), req.contentLength()));
+            case "owners" -> owners(repo, crateName(r));
+            case "owners-change" -> changeOwners(req, repo, crateName(r));
+            case "download" -> download(repo, crateName(r), version(r));
+            case "yank" -> yank(req, repo, crateName(r), version(r), true);
+            case "unyank" -> yank(req, repo, crateName(r), version(r), false);
+            default -> throw new IllegalStateException("route without a handler: " + r.name());
         };
+    }
+
+    /** The route's crate name, when it is one (the template only shapes the path). */
+    private static String crateName(RouteMatch r) {
+        String name = r.param("name");
+        if (!CargoNames.isDependencyName(name)) {
+            throw FormatException.notFound("not found: invalid crate name `" + name + "`");
+        }
+        return name;
+    }
+
+    private static String version(RouteMatch r) {
+        String version = r.param("version");
+        if (!CargoNames.isVersion(version)) {
+            throw FormatException.notFound("not found: invalid version `" + version + "`");
+        }
+        return version;
     }
 
     // --- index
 
     /** The index's {@code config.json}: downloads and the API on this repository, whatever its type. */
-    private FormatResponse config(FormatRequest req, RepositoryContext repo) {
+    private FormatResponse config(RepositoryContext repo) {
         ObjectNode o = CargoIndex.JSON.createObjectNode();
         o.put("dl", repo.baseUrl() + "/api/v1/crates");
         o.put("api", repo.baseUrl());
         // cargo then sends its token on every request, downloads and index files included
         o.put("auth-required", !repo.isPublic());
-        return conditional(req, JSON_TYPE, bytes(o));
-    }
-
-    private FormatResponse indexFile(FormatRequest req, RepositoryContext repo, String name) throws IOException {
-        if (repo.type() != RepositoryType.VIRTUAL) {
-            StoredAsset a = CargoResolver.indexFile(repo, name).orElseThrow(() -> notFound(name));
-            return FormatResponse.asset(a).contentType(INDEX_TYPE);
-        }
-        CargoResolver.Lines lines = CargoResolver.lines(repo, name).orElseThrow(() -> notFound(name));
-        return conditional(req, INDEX_TYPE, CargoIndex.bytes(lines.lines()), lines.modified());
-    }
-
-    private static FormatResponse conditional(FormatRequest req, String type, byte[] body) {
-        return conditional(req, type, body, null);
+        byte[] body = bytes(o);
+        return FormatResponse.ok(JSON_TYPE, body).validators(DocumentCache.etag(body), null);
     }
 
     /**
-     * Generated bytes with an ETag (and Last-Modified when {@code modified} is known); a matching
-     * {@code If-None-Match}, or without one an {@code If-Modified-Since} not before it, gets 304.
+     * An index file below the index root ({@code dir/name}): one repository's file as stored (the core
+     * answers conditional requests on it), or several members' lines merged, with validators of their
+     * own (the core answers cargo's If-None-Match and If-Modified-Since with 304).
      */
-    private static FormatResponse conditional(FormatRequest req, String type, byte[] body, Instant modified) {
-        String etag = "\"" + sha256(body) + "\"";
-        boolean match = req.header("If-None-Match").map(v -> {
-            for (String t : v.split(",")) {
-                String s = t.trim();
-                if (s.startsWith("W/")) {
-                    s = s.substring(2);
-                }
-                if (s.equals(etag) || s.equals("*")) {
-                    return true;
-                }
-            }
-            return false;
-        }).orElse(false);
-        Instant lm = modified == null ? null : modified.truncatedTo(ChronoUnit.SECONDS);
-        if (lm != null && req.header("If-None-Match").isEmpty()) {
-            match = req.header("If-Modified-Since").map(v -> {
-                try {
-                    return !lm.isAfter(ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                } catch (DateTimeParseException e) {
-                    return false;
-                }
-            }).orElse(false);
+    private FormatResponse indexFile(RepositoryContext repo, String below) throws IOException {
+        String name = CargoNames.nameOfIndexPath(below);
+        if (name == null) {
+            throw FormatException.notFound("not found: " + below + " is not an index file");
         }
-        FormatResponse r = match ? FormatResponse.status(304) : FormatResponse.ok(type, body);
-        if (lm != null) {
-            r.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(lm.atZone(ZoneOffset.UTC)));
+        CargoResolver.Index index = CargoResolver.index(repo, name).orElseThrow(() -> notFound(name));
+        if (index.single().isPresent()) {
+            return FormatResponse.asset(index.single().get()).contentType(INDEX_TYPE);
         }
-        return r.header("ETag", etag);
+        byte[] body = CargoIndex.bytes(index.lines());
+        return FormatResponse.ok(INDEX_TYPE, body).validators(DocumentCache.etag(body), index.modified());
     }
 
     private FormatResponse download(RepositoryContext repo, String name, String version) throws IOException {
@@ -200,49 +170,45 @@ public final class CargoFormat implements FormatHandler {
 
     // --- web API
 
-    private FormatResponse yank(FormatRequest req, RepositoryContext repo, Route r, boolean yanked) throws IOException {
-        new CargoPublisher(repo, req.caller()).yank(r.name(), r.version(), yanked);
+    private FormatResponse yank(FormatRequest req, RepositoryContext repo, String name, String version, boolean yanked)
+            throws IOException {
+        new CargoPublisher(repo, req.caller()).yank(name, version, yanked);
         return ok();
     }
 
-    private FormatResponse owners(FormatRequest req, RepositoryContext repo, String name) throws IOException {
-        CargoPublisher pub = new CargoPublisher(repo, req.caller());
-        switch (req.method()) {
-            case "GET", "HEAD" -> {
-                if (repo.type() != RepositoryType.LOCAL && repo.type() != RepositoryType.STAGING) {
-                    throw FormatException.notFound("owners are kept by hosted repositories only");
-                }
-                ObjectNode o = CargoIndex.JSON.createObjectNode();
-                ArrayNode users = o.putArray("users");
-                int id = 1;
-                for (String u : pub.owners(name)) {
-                    ObjectNode x = users.addObject();
-                    x.put("id", id++);
-                    x.put("login", u);
-                    x.putNull("name");
-                }
-                return json(200, o);
-            }
-            case "PUT", "DELETE" -> {
-                boolean add = req.method().equals("PUT");
-                JsonNode body = readSmallJson(req);
-                List<String> users = new ArrayList<>();
-                if (body.get("users") instanceof ArrayNode a) {
-                    a.forEach(u -> users.add(u.asText()));
-                } else {
-                    throw FormatException.badRequest("expected {\"users\": [...]}");
-                }
-                pub.changeOwners(name, users, add);
-                ObjectNode o = CargoIndex.JSON.createObjectNode();
-                o.put("ok", true);
-                o.put("msg", (add ? "added " : "removed ") + String.join(", ", users) + (add ? " as owner(s) of " : " from the owners of ")
-                        + name);
-                return json(200, o);
-            }
-            default -> {
-                return notAllowed();
-            }
+    /** Owners are kept by hosted repositories: a virtual answers its first hosted member's, a remote none. */
+    private FormatResponse owners(RepositoryContext repo, String name) throws IOException {
+        List<String> owners = Members.first(repo, Members.bySource(
+                h -> CargoPublisher.index(h, name).map(CargoPublisher.Index::owners), r -> Optional.empty()))
+                .orElseThrow(() -> FormatException.notFound("crate `" + name + "` has no owners here "
+                        + "(owners are kept by hosted repositories only)"));
+        ObjectNode o = CargoIndex.JSON.createObjectNode();
+        ArrayNode users = o.putArray("users");
+        int id = 1;
+        for (String u : owners) {
+            ObjectNode x = users.addObject();
+            x.put("id", id++);
+            x.put("login", u);
+            x.putNull("name");
         }
+        return json(200, o);
+    }
+
+    private FormatResponse changeOwners(FormatRequest req, RepositoryContext repo, String name) throws IOException {
+        boolean add = req.method().equals("PUT");
+        JsonNode body = readSmallJson(req);
+        List<String> users = new ArrayList<>();
+        if (body.get("users") instanceof ArrayNode a) {
+            a.forEach(u -> users.add(u.asText()));
+        } else {
+            throw FormatException.badRequest("expected {\"users\": [...]}");
+        }
+        new CargoPublisher(repo, req.caller()).changeOwners(name, users, add);
+        ObjectNode o = CargoIndex.JSON.createObjectNode();
+        o.put("ok", true);
+        o.put("msg", (add ? "added " : "removed ") + String.join(", ", users) + (add ? " as owner(s) of "
+                : " from the owners of ") + name);
+        return json(200, o);
     }
 
     /** One search hit. */
@@ -255,7 +221,12 @@ public final class CargoFormat implements FormatHandler {
         int perPage = req.queryParam("per_page").map(CargoFormat::parsePerPage).orElse(10);
         Map<String, Hit> hits = new LinkedHashMap<>();
         long[] total = {0};
-        collect(repo, q, perPage, hits, total);
+        // each repository answers for itself: hosted ones from their index files, a remote from its upstream's API
+        for (Hits h : Members.values(repo, Members.bySource(hosted -> Optional.of(searchHosted(hosted, q)),
+                remote -> searchUpstream(remote, q, perPage)))) {
+            h.hits().forEach(hits::putIfAbsent);
+            total[0] += h.total();
+        }
         ObjectNode o = CargoIndex.JSON.createObjectNode();
         ArrayNode crates = o.putArray("crates");
         hits.values().stream().limit(perPage).forEach(h -> {
@@ -272,82 +243,61 @@ public final class CargoFormat implements FormatHandler {
         return json(200, o);
     }
 
-    private void collect(RepositoryContext repo, String q, int perPage, Map<String, Hit> hits, long[] total)
-            throws IOException {
-        switch (repo.type()) {
-            case VIRTUAL -> {
-                for (RepositoryContext m : repo.members()) {
-                    try {
-                        collect(m, q, perPage, hits, total);
-                    } catch (FormatException e) {
-                        if (e.status() < 500) {
-                            throw e;
-                        }
-                    }
-                }
+    /** What one repository found. */
+    private record Hits(Map<String, Hit> hits, long total) {
+    }
+
+    private static Hits searchHosted(RepositoryContext repo, String q) throws IOException {
+        Map<String, Hit> hits = new LinkedHashMap<>();
+        long total = 0;
+        for (StoredAsset a : repo.list(CargoNames.INDEX_DIR)) {
+            List<ObjectNode> lines;
+            try (InputStream in = a.open()) {
+                lines = CargoIndex.parse(in);
+            } catch (IOException e) {
+                continue;
             }
-            case REMOTE -> searchUpstream(repo, q, perPage, hits, total);
-            default -> {
-                for (StoredAsset a : repo.list(CargoNames.INDEX_DIR)) {
-                    List<ObjectNode> lines;
-                    try (InputStream in = a.open()) {
-                        lines = CargoIndex.parse(in);
-                    } catch (IOException e) {
-                        continue;
-                    }
-                    if (lines.isEmpty()) {
-                        continue;
-                    }
-                    String name = lines.get(0).path("name").asText();
-                    String max = maxVersion(lines);
-                    if (max == null) {
-                        continue;
-                    }
-                    String description = repo.get(CargoNames.cratePath(name, max))
-                            .map(c -> c.attributes().get("description")).map(String::valueOf).orElse(null);
-                    if (!matches(q, name, description)) {
-                        continue;
-                    }
-                    total[0]++;
-                    hits.putIfAbsent(name.toLowerCase(Locale.ROOT), new Hit(name, max, description));
-                }
+            if (lines.isEmpty()) {
+                continue;
             }
+            String name = lines.get(0).path("name").asText();
+            String max = maxVersion(lines);
+            if (max == null) {
+                continue;
+            }
+            String description = repo.get(CargoNames.cratePath(name, max))
+                    .map(c -> c.attributes().get("description")).map(String::valueOf).orElse(null);
+            if (!matches(q, name, description)) {
+                continue;
+            }
+            total++;
+            hits.putIfAbsent(name.toLowerCase(Locale.ROOT), new Hit(name, max, description));
         }
+        return new Hits(hits, total);
     }
 
     /** A remote asks its upstream's Web API, when the upstream's config.json names one. */
-    private static void searchUpstream(RepositoryContext repo, String q, int perPage, Map<String, Hit> hits,
-            long[] total) throws IOException {
+    private static Optional<Hits> searchUpstream(RepositoryContext repo, String q, int perPage) throws IOException {
         Optional<StoredAsset> cfg = repo.get(CargoProxyPolicy.UPSTREAM_CONFIG);
         if (cfg.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         String api;
         try (InputStream in = cfg.get().open()) {
-            JsonNode c = CargoIndex.JSON.readTree(in);
-            api = c == null ? null : c.path("api").asText(null);
-        } catch (JacksonException e) {
-            return;
+            api = Json.readUpstream(in, MAX_SMALL_BODY, "the upstream's config.json").path("api").asText(null);
         }
         if (api == null || api.isBlank()) {
-            return;
+            return Optional.empty();
         }
         URI uri = URI.create((api.endsWith("/") ? api.substring(0, api.length() - 1) : api) + "/api/v1/crates?q="
                 + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&per_page=" + perPage);
         Optional<FormatResponse> fr = repo.forwardUpstream("GET", uri, Map.of("Accept", "application/json"), null);
         if (fr.isEmpty() || fr.get().status() != 200) {
-            return;
+            return Optional.empty();
         }
-        byte[] body = readBody(fr.get());
-        JsonNode n;
-        try {
-            n = CargoIndex.JSON.readTree(body);
-        } catch (JacksonException e) {
-            return;
-        }
-        if (n == null) {
-            return;
-        }
+        JsonNode n = Json.readUpstream(new java.io.ByteArrayInputStream(readBody(fr.get())), 4 * MAX_SMALL_BODY,
+                "the upstream's search answer");
+        Map<String, Hit> hits = new LinkedHashMap<>();
         for (JsonNode c : n.path("crates")) {
             String name = c.path("name").asText(null);
             if (name != null) {
@@ -355,7 +305,7 @@ public final class CargoFormat implements FormatHandler {
                         c.path("description").isTextual() ? c.path("description").asText() : null));
             }
         }
-        total[0] += n.path("meta").path("total").asLong(0);
+        return Optional.of(new Hits(hits, n.path("meta").path("total").asLong(0)));
     }
 
     private static byte[] readBody(FormatResponse fr) throws IOException {
@@ -400,7 +350,7 @@ public final class CargoFormat implements FormatHandler {
             }
             String v = l.path("vers").asText();
             if (best == null || (CargoNames.isPrerelease(best) && !CargoNames.isPrerelease(v))
-                    || (CargoNames.isPrerelease(best) == CargoNames.isPrerelease(v) && CargoNames.compare(v, best) > 0)) {
+                    || (CargoNames.isPrerelease(best) == CargoNames.isPrerelease(v) && SemVer.compareStrings(v, best) > 0)) {
                 best = v;
             }
         }
@@ -421,10 +371,6 @@ public final class CargoFormat implements FormatHandler {
         return FormatException.notFound("crate `" + name + "` not found");
     }
 
-    private FormatResponse notAllowed() {
-        return renderError(405, "METHOD_NOT_ALLOWED", "method not allowed here");
-    }
-
     private static FormatResponse ok() {
         return FormatResponse.json(200, "{\"ok\":true}");
     }
@@ -434,34 +380,14 @@ public final class CargoFormat implements FormatHandler {
     }
 
     private static byte[] bytes(JsonNode n) {
-        try {
-            return CargoIndex.JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.bytes(n);
     }
 
     private static JsonNode readSmallJson(FormatRequest req) throws IOException {
-        byte[] b = req.body().readNBytes(MAX_SMALL_BODY + 1);
-        if (b.length > MAX_SMALL_BODY) {
-            throw new FormatException(413, "TOO_LARGE", "request body too large");
+        JsonNode n = Json.readClient(req.body(), MAX_SMALL_BODY, "the request body");
+        if (!n.isObject()) {
+            throw FormatException.badRequest("a JSON object is expected");
         }
-        try {
-            JsonNode n = CargoIndex.JSON.readTree(b);
-            if (n == null || !n.isObject()) {
-                throw FormatException.badRequest("a JSON object is expected");
-            }
-            return n;
-        } catch (JacksonException e) {
-            throw FormatException.badRequest("malformed JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return n;
     }
 }

@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.artifactkeeper.api.format.InvalidArtifactException;
+import io.artifactkeeper.format.support.Json;
 
 /**
  * A crate's index file: one JSON object per line and per version, as the Cargo book's "Index
@@ -26,7 +26,8 @@ import io.artifactkeeper.api.format.InvalidArtifactException;
  * dependency fields the index renames, features split into {@code features2}).
  */
 final class CargoIndex {
-    static final ObjectMapper JSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /** The runtime's Jackson, configured once for what clients and upstreams send. */
+    static final ObjectMapper JSON = Json.mapper();
     /** A crate has at most this many versions we will read from an index file. */
     private static final int MAX_LINES = 100_000;
 
@@ -61,13 +62,9 @@ final class CargoIndex {
 
     static byte[] bytes(List<ObjectNode> lines) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            for (ObjectNode l : lines) {
-                JSON.writeValue(out, l);
-                out.write('\n');
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (ObjectNode l : lines) {
+            out.writeBytes(Json.bytes(l));
+            out.write('\n');
         }
         return out.toByteArray();
     }

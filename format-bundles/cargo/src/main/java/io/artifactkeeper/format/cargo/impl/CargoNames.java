@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.artifactkeeper.format.support.SemVer;
+
 /**
  * Crate names, versions and where they live: the sparse index's directory layout by name length
  * ({@code 1/a}, {@code 2/ab}, {@code 3/a/abc}, {@code ab/cd/abcd}), stored crate files, and the
@@ -18,10 +20,6 @@ final class CargoNames {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0," + (MAX_NAME - 1) + "}");
     /** Dependencies may name crates of other registries, whose rules are looser (no first-letter rule). */
     private static final Pattern DEP_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}");
-    /** Semantic Versioning 2.0.0. */
-    private static final Pattern SEMVER = Pattern.compile("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
-            + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-            + "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?");
     /** Names that cannot be files on Windows, and the standard library's crates. */
     private static final Set<String> RESERVED = Set.of("con", "prn", "aux", "nul", "com1", "com2", "com3", "com4",
             "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8",
@@ -57,7 +55,7 @@ final class CargoNames {
     }
 
     static boolean isVersion(String v) {
-        return v != null && v.length() <= 128 && SEMVER.matcher(v).matches();
+        return v != null && v.length() <= 128 && SemVer.isValid(v);
     }
 
     /** The version without build metadata: versions equal by this are the same release. */
@@ -112,45 +110,7 @@ final class CargoNames {
         return m.matches() && isVersion(m.group(2)) ? new String[] {m.group(1), m.group(2)} : null;
     }
 
-    /** Compares two versions by SemVer precedence (build metadata ignored). */
-    static int compare(String a, String b) {
-        Matcher x = SEMVER.matcher(a);
-        Matcher y = SEMVER.matcher(b);
-        if (!x.matches() || !y.matches()) {
-            return a.compareTo(b);
-        }
-        for (int i = 1; i <= 3; i++) {
-            int c = new java.math.BigInteger(x.group(i)).compareTo(new java.math.BigInteger(y.group(i)));
-            if (c != 0) {
-                return c;
-            }
-        }
-        String pa = x.group(4);
-        String pb = y.group(4);
-        if (pa == null || pb == null) {
-            return pa == null ? (pb == null ? 0 : 1) : -1;
-        }
-        String[] sa = pa.split("\\.");
-        String[] sb = pb.split("\\.");
-        for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
-            boolean na = sa[i].chars().allMatch(Character::isDigit);
-            boolean nb = sb[i].chars().allMatch(Character::isDigit);
-            int c;
-            if (na && nb) {
-                c = new java.math.BigInteger(sa[i]).compareTo(new java.math.BigInteger(sb[i]));
-            } else if (na != nb) {
-                c = na ? -1 : 1;
-            } else {
-                c = sa[i].compareTo(sb[i]);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(sa.length, sb.length);
-    }
-
     static boolean isPrerelease(String v) {
-        return withoutBuild(v).contains("-");
+        return SemVer.parse(v).map(SemVer::isPrerelease).orElse(false);
     }
 }

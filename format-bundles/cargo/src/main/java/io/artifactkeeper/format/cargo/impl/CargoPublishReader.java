@@ -1,15 +1,16 @@
 package io.artifactkeeper.format.cargo.impl;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.InvalidArtifactException;
+import io.artifactkeeper.format.support.Json;
 
 /**
  * The body of {@code PUT /api/v1/crates/new}: a 32-bit little-endian length, that many bytes of
@@ -51,15 +52,7 @@ final class CargoPublishReader {
             throw new InvalidArtifactException("the publish body ends inside the metadata (" + json.length + " of "
                     + jsonLength + " bytes)");
         }
-        JsonNode n;
-        try {
-            n = CargoIndex.JSON.readTree(json);
-        } catch (JacksonException e) {
-            throw new InvalidArtifactException("malformed publish metadata: " + e.getOriginalMessage());
-        } catch (java.io.CharConversionException e) {
-            // Jackson guesses UTF-16/32 from the first bytes and then meets an impossible character
-            throw new InvalidArtifactException("the publish metadata is not UTF-8 JSON: " + e.getMessage());
-        }
+        JsonNode n = Json.readClient(new ByteArrayInputStream(json), MAX_METADATA, "the publish metadata");
         if (!(n instanceof ObjectNode o)) {
             throw new InvalidArtifactException("the publish metadata must be a JSON object");
         }

@@ -17,11 +17,11 @@ import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.InvalidArtifactException;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
 
 /**
- * Writes to a hosted cargo repository: publish (the .crate streamed into its own asset, checked,
+ * Writes to a hosted cargo repository (the core refuses write routes on remote and virtual ones before
+ * the format runs): publish (the .crate streamed into its own asset, checked,
  * then its line appended to the index file under the crate's lock), yank and unyank, owners.
  * Owners are the users who may publish new versions, yank and change owners (administrators may
  * always); the first publisher of a crate is its first owner.
@@ -38,22 +38,12 @@ final class CargoPublisher {
         this.caller = caller;
     }
 
-    private void requireHosted() {
-        if (repo.type() == RepositoryType.REMOTE) {
-            throw FormatException.methodNotAllowed("repository " + repo.key() + " is a remote (proxy) repository; "
-                    + "publish to a local one");
-        }
-        if (repo.type() == RepositoryType.VIRTUAL) {
-            throw FormatException.badRequest("repository " + repo.key() + " is virtual; publish to one of its members");
-        }
-    }
-
     private static String lock(String name) {
         return "cargo:" + name.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The stored index file and its lines, if the crate exists here. */
-    private record Index(StoredAsset asset, List<ObjectNode> lines) {
+    record Index(StoredAsset asset, List<ObjectNode> lines) {
         List<String> owners() {
             Object o = asset.attributes().get(OWNERS_ATTRIBUTE);
             List<String> out = new ArrayList<>();
@@ -71,13 +61,16 @@ final class CargoPublisher {
     }
 
     private Optional<Index> index(String name) throws IOException {
-        Optional<StoredAsset> a = repo.get(CargoNames.indexPath(name));
+        return index(repo, name);
+    }
+
+    /** The index file stored in a hosted repository, with its owners. */
+    static Optional<Index> index(RepositoryContext hosted, String name) throws IOException {
+        Optional<StoredAsset> a = hosted.get(CargoNames.indexPath(name));
         if (a.isEmpty()) {
             return Optional.empty();
         }
-        try (InputStream in = a.get().open()) {
-            return Optional.of(new Index(a.get(), CargoIndex.parse(in)));
-        }
+        return Optional.of(new Index(a.get(), CargoResolver.parseStored(a.get())));
     }
 
     private void save(String name, List<ObjectNode> lines, List<String> owners) throws IOException {
@@ -118,7 +111,6 @@ final class CargoPublisher {
 
     /** {@code PUT /api/v1/crates/new}. */
     ObjectNode publish(InputStream body, long contentLength) throws IOException {
-        requireHosted();
         CargoPublishReader reader = new CargoPublishReader(body, contentLength);
         ObjectNode meta = reader.metadata();
         String name = meta.path("name").asText(null);
@@ -227,7 +219,6 @@ final class CargoPublisher {
 
     /** Sets a version's {@code yanked} flag. */
     void yank(String name, String version, boolean yanked) throws IOException {
-        requireHosted();
         repo.withLock(lock(name), () -> {
             Index idx = index(name).orElseThrow(() -> FormatException.notFound("crate `" + name + "` does not exist"));
             requireOwner(idx, name);
@@ -245,14 +236,8 @@ final class CargoPublisher {
 
     // --- owners
 
-    List<String> owners(String name) throws IOException {
-        Index idx = index(name).orElseThrow(() -> FormatException.notFound("crate `" + name + "` does not exist"));
-        return idx.owners();
-    }
-
     /** Adds ({@code add}) or removes owners; returns the new list. */
     List<String> changeOwners(String name, List<String> users, boolean add) throws IOException {
-        requireHosted();
         if (users.isEmpty()) {
             throw FormatException.badRequest("no users given");
         }

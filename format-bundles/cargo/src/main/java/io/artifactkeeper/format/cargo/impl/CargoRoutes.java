@@ -1,57 +1,39 @@
 package io.artifactkeeper.format.cargo.impl;
 
+import java.util.List;
+
+import io.artifactkeeper.api.format.Access;
+import io.artifactkeeper.api.format.Route;
+
 /**
- * The paths below {@code /cargo/{repo}/}: the sparse index under {@code index/} and the Web API
- * under {@code api/v1/crates}.
+ * The routes below {@code /cargo/{repo}/}, as data, in matching order. The repository root is the
+ * sparse registry root ({@code sparse+BASE/cargo/{repo}/}): {@code config.json} and the index files
+ * ({@code 1/a}, {@code 2/ab}, {@code 3/a/abc}, {@code ab/cd/abcd}) sit directly below it; the same
+ * index under {@code index/} keeps working for registries configured that way. The Web API is under
+ * {@code api/v1/crates}; its first segment ({@code api}) is never an index directory (those are
+ * {@code 1}, {@code 2}, {@code 3} or two characters), so the two never overlap.
  */
 final class CargoRoutes {
-    enum Kind {
-        CONFIG, INDEX_FILE, PUBLISH, SEARCH, DOWNLOAD, YANK, UNYANK, OWNERS, UNKNOWN
-    }
-
-    /** A parsed path: {@code name} and {@code version} where the route has them. */
-    record Route(Kind kind, String name, String version) {
-    }
-
+    /** An index directory by name length: {@code 1}, {@code 2}, {@code 3/a}, {@code ab/cd}. */
+    private static final String DIR = "{dir:1|2|3/[^/]|[^/][^/]/[^/][^/]}";
     private static final String API = "api/v1/crates";
 
     private CargoRoutes() {
     }
 
-    static Route parse(String path) {
-        if (path.equals(CargoNames.INDEX_DIR + "config.json")) {
-            return new Route(Kind.CONFIG, null, null);
-        }
-        if (path.startsWith(CargoNames.INDEX_DIR)) {
-            String name = CargoNames.nameOfIndexPath(path.substring(CargoNames.INDEX_DIR.length()));
-            return name == null ? unknown() : new Route(Kind.INDEX_FILE, name, null);
-        }
-        if (path.equals(API)) {
-            return new Route(Kind.SEARCH, null, null);
-        }
-        if (!path.startsWith(API + "/")) {
-            return unknown();
-        }
-        String[] s = path.substring(API.length() + 1).split("/", -1);
-        if (s.length == 1 && s[0].equals("new")) {
-            return new Route(Kind.PUBLISH, null, null);
-        }
-        if (s.length == 2 && s[1].equals("owners") && CargoNames.isDependencyName(s[0])) {
-            return new Route(Kind.OWNERS, s[0], null);
-        }
-        if (s.length == 3 && CargoNames.isDependencyName(s[0]) && CargoNames.isVersion(s[1])) {
-            Kind k = switch (s[2]) {
-                case "download" -> Kind.DOWNLOAD;
-                case "yank" -> Kind.YANK;
-                case "unyank" -> Kind.UNYANK;
-                default -> Kind.UNKNOWN;
-            };
-            return new Route(k, s[0], s[1]);
-        }
-        return unknown();
-    }
-
-    private static Route unknown() {
-        return new Route(Kind.UNKNOWN, null, null);
+    static List<Route> all() {
+        return List.of(
+                Route.read("config", "config.json").metadata(),
+                Route.read("config-in-index", CargoNames.INDEX_DIR + "config.json").metadata(),
+                Route.read("index-file", DIR + "/{name}").metadata(),
+                Route.read("index-file-in-index", CargoNames.INDEX_DIR + DIR + "/{name}").metadata(),
+                Route.read("search", API),
+                Route.of("publish", "PUT", API + "/new", Access.WRITE),
+                Route.read("owners", API + "/{name}/owners"),
+                Route.of("owners-change", "PUT DELETE", API + "/{name}/owners", Access.WRITE),
+                Route.read("download", API + "/{name}/{version}/download"),
+                // yanking keeps the file: it is a change, not a deletion
+                Route.of("yank", "DELETE", API + "/{name}/{version}/yank", Access.WRITE),
+                Route.of("unyank", "PUT", API + "/{name}/{version}/unyank", Access.WRITE));
     }
 }

@@ -6,6 +6,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.artifactkeeper.api.format.FormatException;
@@ -13,7 +17,8 @@ import io.artifactkeeper.api.format.FormatException;
 /**
  * Hostile-input fuzz targets for cargo: the publish body (u32 length, JSON metadata, u32 length,
  * .crate) and the .crate (a tar.gz whose entries must all be under {name}-{version}/). Property: a
- * result, a named problem, or the format's 4xx refusal, never another exception.
+ * result, a named problem, or the format's 4xx refusal, never another exception; the .crate read is
+ * exactly its declared length; an accepted .crate really is one.
  */
 class CargoFuzzTest {
 
@@ -37,8 +42,28 @@ class CargoFuzzTest {
         }
     }
 
+    /**
+     * The published .crate: a named problem (400) or accepted, never an exception; and what is accepted
+     * is, read independently by Commons Compress, a tar.gz of entries all under {@code demo-1.0.0/}
+     * holding {@code demo-1.0.0/Cargo.toml}.
+     */
     @FuzzTest(maxDuration = "30s")
     void crate(byte[] crate) throws IOException {
-        CargoCrateArchive.problem(new ByteArrayInputStream(crate), "demo", "1.0.0");
+        String problem = CargoCrateArchive.problem(new ByteArrayInputStream(crate), "demo", "1.0.0");
+        if (problem != null) {
+            assertThat(problem).isNotBlank().hasSizeLessThan(1000);
+            return;
+        }
+        boolean manifest = false;
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
+                new ByteArrayInputStream(crate), true))) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null;) {
+                String name = e.getName().replaceFirst("^(\\./)+", "");
+                assertThat(name).as("accepted entry").matches("demo-1\\.0\\.0(/.*)?").doesNotContain("/../")
+                        .doesNotEndWith("/..");
+                manifest |= name.equals("demo-1.0.0/Cargo.toml");
+            }
+        }
+        assertThat(manifest).as("an accepted crate has its Cargo.toml").isTrue();
     }
 }

@@ -32,9 +32,8 @@ class CargoNamesTest {
         assertThat(CargoNames.isVersion("1.0.0-alpha.1+build.5")).isTrue();
         assertThat(CargoNames.isVersion("1.0")).isFalse();
         assertThat(CargoNames.isVersion("01.0.0")).isFalse();
-        assertThat(CargoNames.compare("1.0.0-alpha", "1.0.0")).isNegative();
-        assertThat(CargoNames.compare("1.10.0", "1.9.0")).isPositive();
-        assertThat(CargoNames.compare("1.0.0-alpha.2", "1.0.0-alpha.10")).isNegative();
+        assertThat(CargoNames.isPrerelease("1.0.0-alpha+b")).isTrue();
+        assertThat(CargoNames.isPrerelease("1.0.0+b-1")).isFalse();
         assertThat(CargoNames.cratePath("Foo-Bar", "1.0.0-rc.1")).isEqualTo("crates/foo-bar/foo-bar-1.0.0-rc.1.crate");
         assertThat(CargoNames.ofCratePath("crates/foo-bar/foo-bar-1.0.0-rc.1.crate")).containsExactly("foo-bar", "1.0.0-rc.1");
         assertThat(CargoNames.ofCratePath("crates/foo/bar-1.0.0.crate")).isNull();
@@ -42,9 +41,9 @@ class CargoNamesTest {
 
     @Test
     void dlTemplates() {
-        assertThat(CargoResolver.expand("https://x/api/v1/crates", "Serde", "1.0.0", "ab"))
+        assertThat(CargoProxyPolicy.expand("https://x/api/v1/crates", "Serde", "1.0.0", "ab"))
                 .isEqualTo("https://x/api/v1/crates/Serde/1.0.0/download");
-        assertThat(CargoResolver.expand("https://x/{prefix}/{lowerprefix}/{crate}-{version}-{sha256-checksum}", "Serde",
+        assertThat(CargoProxyPolicy.expand("https://x/{prefix}/{lowerprefix}/{crate}-{version}-{sha256-checksum}", "Serde",
                 "1.0.0", "ab")).isEqualTo("https://x/Se/rd/se/rd/Serde-1.0.0-ab");
         assertThat(CargoProxyPolicy.indexRoot(java.net.URI.create("sparse+https://index.crates.io/")))
                 .isEqualTo("https://index.crates.io/");

@@ -11,6 +11,7 @@ import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.InvalidArtifactException;
 
 class CargoPublishReaderTest {
@@ -127,7 +128,8 @@ class CargoPublishReaderTest {
 
     /**
      * Found by CargoFuzzTest#publishBody: metadata starting '{' NUL NUL made Jackson read UTF-32 and
-     * throw CharConversionException, an IOException that was no InvalidArtifactException (a 500).
+     * throw CharConversionException, an IOException that was no InvalidArtifactException (a 500). Read
+     * as UTF-8 always, it is malformed JSON: a 400.
      */
     @Test
     void metadataThatLooksLikeUtf32IsMalformed() {
@@ -140,6 +142,7 @@ class CargoPublishReaderTest {
         body.writeBytes(json);
         byte[] b = body.toByteArray();
         assertThatThrownBy(() -> new CargoPublishReader(new ByteArrayInputStream(b), -1).metadata())
-                .isInstanceOf(InvalidArtifactException.class).hasMessageContaining("not UTF-8");
+                .isInstanceOfSatisfying(FormatException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("malformed JSON");
     }
 }

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.artifactkeeper.api.format.Access;
 import io.artifactkeeper.api.format.ArtifactDescription;
 import io.artifactkeeper.api.format.AssetContent;
 import io.artifactkeeper.api.format.FormatDescriptor;
@@ -30,10 +26,12 @@ import io.artifactkeeper.api.format.FormatRequest;
 import io.artifactkeeper.api.format.FormatResponse;
 import io.artifactkeeper.api.format.ProxyPolicy;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
+import io.artifactkeeper.api.format.Route;
+import io.artifactkeeper.api.format.RouteMatch;
 import io.artifactkeeper.api.format.StoredAsset;
-import io.artifactkeeper.format.npm.impl.NpmRoutes.Kind;
-import io.artifactkeeper.format.npm.impl.NpmRoutes.Route;
+import io.artifactkeeper.format.support.DocumentCache;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.Members;
 
 /**
  * The npm registry protocol under {@code /npm/{repo}/} for npm, yarn, pnpm and bower: packuments
@@ -46,6 +44,7 @@ public final class NpmFormat implements FormatHandler {
     private static final FormatDescriptor DESCRIPTOR = new FormatDescriptor("npm", List.of("yarn", "pnpm", "bower"),
             "npm", "npm", List.of("tgz"));
     private static final ProxyPolicy POLICY = new NpmProxyPolicy();
+    private static final List<Route> ROUTES = NpmRoutes.all();
     private static final int MAX_SMALL_BODY = 1024 * 1024;
 
     @Override
@@ -59,19 +58,8 @@ public final class NpmFormat implements FormatHandler {
     }
 
     @Override
-    public Access requiredAccess(FormatRequest req) {
-        Route r = NpmRoutes.parse(req.path());
-        String m = req.method();
-        return switch (r.kind()) {
-            // login checks the password in its body; ping and whoami answer anyone
-            case PING, WHOAMI, LOGIN, LOGOUT -> Access.NONE;
-            // audit and search are reads even when POSTed
-            case AUDIT, SEARCH, BOWER_PACKAGE -> Access.READ;
-            case DIST_TAGS, DIST_TAG -> isRead(m) ? Access.READ : Access.WRITE;
-            // npm unpublishes a single version by PUTting the document without it
-            case PACKUMENT_REV -> m.equals("PUT") ? Access.DELETE : Access.forMethod(m);
-            default -> Access.forMethod(m);
-        };
+    public List<Route> routes() {
+        return ROUTES;
     }
 
     private static boolean isRead(String method) {
@@ -102,63 +90,63 @@ public final class NpmFormat implements FormatHandler {
 
     @Override
     public FormatResponse handle(FormatRequest req, RepositoryContext repo) throws IOException {
-        String method = req.method();
-        String path = req.path();
-        if (method.equals("DELETE")) {
-            path = stripOwnPrefix(path, repo);
-        }
-        Route r = NpmRoutes.parse(path);
+        RouteMatch r = req.route();
         NpmPublisher pub = new NpmPublisher(repo);
-        return switch (r.kind()) {
-            case PING -> json(200, NpmPackument.JSON.createObjectNode());
-            case WHOAMI -> whoami(req);
-            case LOGIN -> login(req, repo, r);
-            case LOGOUT -> method.equals("DELETE") ? logout(req, repo, r) : notAllowed();
-            case AUDIT -> AUDIT_ENDPOINTS.contains(r.arg()) ? audit(req, repo, path)
-                    : renderError(404, "NOT_FOUND", "no such endpoint");
-            case SEARCH -> search(req, repo);
-            case DIST_TAGS -> switch (method) {
-                case "GET", "HEAD" -> json(200, NpmResolver.packument(repo, r.name())
-                        .map(NpmPackument::distTags).orElseThrow(() -> notFound(r.name())));
-                case "PUT", "POST" -> json(201, pub.putTags(r.name(), jsonObject(req), method.equals("PUT")));
-                default -> notAllowed();
-            };
-            case DIST_TAG -> switch (method) {
-                case "PUT", "POST" -> json(201, pub.setTag(r.name(), r.arg(), jsonString(req)));
-                case "DELETE" -> json(200, pub.removeTag(r.name(), r.arg()));
-                case "GET", "HEAD" -> {
-                    ObjectNode tags = NpmResolver.packument(repo, r.name()).map(NpmPackument::distTags)
-                            .orElseThrow(() -> notFound(r.name()));
-                    if (!tags.has(r.arg())) {
-                        throw FormatException.notFound("tag " + r.arg() + " not found on " + r.name());
-                    }
-                    yield json(200, tags.get(r.arg()));
+        return switch (r.name()) {
+            case "ping" -> json(200, NpmPackument.JSON.createObjectNode());
+            case "whoami" -> whoami(req);
+            case "login", "login-rev" -> login(req, repo, r.param("user"));
+            case "logout" -> logout(req, repo, r.param("token"));
+            case "audit" -> audit(req, repo, req.path());
+            case "search" -> search(req, repo);
+            case "dist-tags" -> json(200, NpmResolver.packument(repo, name(r)).map(NpmPackument::distTags)
+                    .orElseThrow(() -> notFound(name(r))));
+            case "dist-tags-write" -> json(201, pub.putTags(name(r), jsonObject(req), req.method().equals("PUT")));
+            case "dist-tag" -> {
+                ObjectNode tags = NpmResolver.packument(repo, name(r)).map(NpmPackument::distTags)
+                        .orElseThrow(() -> notFound(name(r)));
+                if (!tags.has(r.param("tag"))) {
+                    throw FormatException.notFound("tag " + r.param("tag") + " not found on " + name(r));
                 }
-                default -> notAllowed();
-            };
-            case PACKUMENT -> switch (method) {
-                case "GET", "HEAD" -> packument(req, repo, r.name());
-                case "PUT" -> json(201, pub.put(checkPublishName(r.name()), req.body(), false));
-                case "DELETE" -> unpublish(pub, r.name());
-                default -> notAllowed();
-            };
-            case PACKUMENT_REV -> switch (method) {
-                case "PUT" -> json(201, pub.put(checkPublishName(r.name()), req.body(), true));
-                case "DELETE" -> unpublish(pub, r.name());
-                default -> notAllowed();
-            };
-            case VERSION -> isRead(method) ? version(repo, r.name(), r.arg()) : notAllowed();
-            case TARBALL -> switch (method) {
-                case "GET", "HEAD" -> FormatResponse.asset(NpmResolver.tarball(repo, r.name(), r.arg())
-                        .orElseThrow(() -> FormatException.notFound("tarball " + r.arg() + " of " + r.name() + " not found")))
-                        .contentType("application/octet-stream");
-                case "DELETE" -> deleteTarball(pub, r);
-                default -> notAllowed();
-            };
-            case TARBALL_REV -> method.equals("DELETE") ? deleteTarball(pub, r) : notAllowed();
-            case BOWER_PACKAGE -> isRead(method) ? bower(repo, r.name()) : notAllowed();
-            case UNKNOWN -> throw FormatException.notFound("not found: " + req.path());
+                yield json(200, tags.get(r.param("tag")));
+            }
+            case "dist-tag-write" -> req.method().equals("DELETE") ? json(200, pub.removeTag(name(r), r.param("tag")))
+                    : json(201, pub.setTag(name(r), r.param("tag"), jsonString(req)));
+            case "bower" -> bower(repo, name(r));
+            case "packument" -> packument(req, repo, name(r));
+            case "publish" -> json(201, pub.put(checkPublishName(name(r)), req.body(), false));
+            case "update-rev" -> json(201, pub.put(checkPublishName(name(r)), req.body(), true));
+            case "unpublish", "unpublish-rev" -> unpublish(pub, name(r));
+            case "tarball" -> FormatResponse.asset(NpmResolver.tarball(repo, name(r), file(r))
+                    .orElseThrow(() -> FormatException.notFound("tarball " + file(r) + " of " + name(r) + " not found")))
+                    .contentType("application/octet-stream");
+            case "delete-tarball", "delete-tarball-rev" -> deleteTarball(pub, name(r), file(r));
+            case "delete-tarball-doubled" -> {
+                if (!ownPath(repo).equals(r.param("mount") + "/" + r.param("repo"))) {
+                    throw FormatException.notFound("not found: " + req.path());
+                }
+                yield deleteTarball(pub, name(r), file(r));
+            }
+            case "version" -> version(repo, name(r), r.param("version"));
+            default -> throw new IllegalStateException("route without a handler: " + r.name());
         };
+    }
+
+    /** The route's package name, when it is one (the template only shapes the path). */
+    private static String name(RouteMatch r) {
+        String name = r.param("name");
+        if (!NpmNames.isValid(name) || name.equals("-")) {
+            throw notFound(name);
+        }
+        return name;
+    }
+
+    private static String file(RouteMatch r) {
+        String file = r.param("file");
+        if (!NpmNames.isSafeFile(file)) {
+            throw FormatException.notFound("tarball " + file + " not found");
+        }
+        return file;
     }
 
     // --- reads
@@ -172,15 +160,10 @@ public final class NpmFormat implements FormatHandler {
             out = NpmPackument.abbreviated(out);
         }
         byte[] body = NpmPackument.bytes(out);
-        String etag = "\"" + sha256(body).substring(0, 40) + "\"";
-        FormatResponse resp;
-        if (req.header("If-None-Match").map(v -> v.contains(etag)).orElse(false)) {
-            resp = FormatResponse.status(304);
-        } else {
-            resp = FormatResponse.ok(abbreviated ? NpmPackument.ABBREVIATED_TYPE + "; charset=utf-8"
-                    : "application/json; charset=utf-8", body);
-        }
-        return resp.header("ETag", etag).header("Vary", "Accept").header("Cache-Control", "no-cache");
+        // the core answers If-None-Match with 304; the abbreviated and the full document differ in bytes
+        return FormatResponse.ok(abbreviated ? NpmPackument.ABBREVIATED_TYPE + "; charset=utf-8"
+                : "application/json; charset=utf-8", body).validators(DocumentCache.etag(body), null)
+                .header("Vary", "Accept").header("Cache-Control", "no-cache");
     }
 
     private FormatResponse version(RepositoryContext repo, String name, String versionOrTag) throws IOException {
@@ -205,20 +188,17 @@ public final class NpmFormat implements FormatHandler {
     }
 
     /** CouchDB-style login: the user's password in the body, an API token in the answer. */
-    private FormatResponse login(FormatRequest req, RepositoryContext repo, Route r) throws IOException {
+    private FormatResponse login(FormatRequest req, RepositoryContext repo, String user) throws IOException {
         if (isRead(req.method())) {
-            if (req.caller().isAnonymous() || !req.caller().username().equals(r.name())) {
-                throw FormatException.notFound("user " + r.name() + " not found");
+            if (req.caller().isAnonymous() || !req.caller().username().equals(user)) {
+                throw FormatException.notFound("user " + user + " not found");
             }
             ObjectNode u = NpmPackument.JSON.createObjectNode();
-            u.put("_id", "org.couchdb.user:" + r.name());
-            u.put("name", r.name());
+            u.put("_id", "org.couchdb.user:" + user);
+            u.put("name", user);
             u.put("type", "user");
             u.putArray("roles");
             return json(200, u);
-        }
-        if (!req.method().equals("PUT")) {
-            return notAllowed();
         }
         ObjectNode body = jsonObject(req);
         String name = body.path("name").asText(null);
@@ -226,8 +206,8 @@ public final class NpmFormat implements FormatHandler {
         if (name == null || password == null || password.isEmpty()) {
             throw FormatException.badRequest("name and password are required");
         }
-        if (!name.equals(r.name())) {
-            throw FormatException.badRequest("the body names user " + name + " but the URL names " + r.name());
+        if (!name.equals(user)) {
+            throw FormatException.badRequest("the body names user " + name + " but the URL names " + user);
         }
         Optional<String> token = repo.issueApiToken(name, password, "npm login " + Instant.now());
         if (token.isEmpty()) {
@@ -241,30 +221,23 @@ public final class NpmFormat implements FormatHandler {
     }
 
     /** npm logout: the caller's own token is revoked; nobody else's. */
-    private FormatResponse logout(FormatRequest req, RepositoryContext repo, Route r) throws IOException {
+    private FormatResponse logout(FormatRequest req, RepositoryContext repo, String token) throws IOException {
         if (req.caller().isAnonymous()) {
             return renderError(401, "UNAUTHORIZED", "log in to log out").header("WWW-Authenticate",
                     "Basic realm=\"Artifact Keeper\"");
         }
-        if (!repo.revokeOwnApiToken(r.arg())) {
+        if (!repo.revokeOwnApiToken(token)) {
             return renderError(403, "FORBIDDEN", "not a token of " + req.caller().username());
         }
         return ok(200);
     }
-
-    /**
-     * The npm audit endpoints that are forwarded to a remote's upstream (with its credentials): no
-     * other path under {@code /-/npm/v1/security/}.
-     */
-    private static final java.util.Set<String> AUDIT_ENDPOINTS = java.util.Set.of("advisories/bulk", "audits/quick",
-            "audits");
 
     /** Audits go to the upstream of a remote (or of a virtual's first remote member); others know no advisory. */
     private FormatResponse audit(FormatRequest req, RepositoryContext repo, String path) throws IOException {
         if (!req.method().equals("POST")) {
             return notAllowed();
         }
-        RepositoryContext remote = firstRemote(repo);
+        RepositoryContext remote = Members.firstRemote(repo).orElse(null);
         if (remote != null) {
             Map<String, String> h = new LinkedHashMap<>();
             req.header("Content-Type").ifPresent(v -> h.put("Content-Type", v));
@@ -281,19 +254,6 @@ public final class NpmFormat implements FormatHandler {
             return json(200, NpmPackument.emptyQuickAudit());
         }
         return json(200, NpmPackument.JSON.createObjectNode());
-    }
-
-    private static RepositoryContext firstRemote(RepositoryContext repo) {
-        if (repo.type() == RepositoryType.REMOTE) {
-            return repo;
-        }
-        for (RepositoryContext m : repo.members()) {
-            RepositoryContext r = firstRemote(m);
-            if (r != null) {
-                return r;
-            }
-        }
-        return null;
     }
 
     /** {@code npm search}: the hosted packuments whose name, description or keywords contain the text. */
@@ -411,28 +371,25 @@ public final class NpmFormat implements FormatHandler {
         return ok(200);
     }
 
-    private static FormatResponse deleteTarball(NpmPublisher pub, Route r) throws IOException {
-        if (!pub.deleteTarball(r.name(), r.arg())) {
-            throw notFound(r.name());
+    private static FormatResponse deleteTarball(NpmPublisher pub, String name, String file) throws IOException {
+        if (!pub.deleteTarball(name, file)) {
+            throw notFound(name);
         }
         return ok(200);
     }
 
-    /**
-     * npm deletes a tarball at the path of its URL taken from the server root, resolved against the
-     * registry URL: {@code /npm/{repo}/npm/{repo}/{name}/-/{file}/-rev/{rev}}. Drop the doubled part.
-     */
-    private static String stripOwnPrefix(String path, RepositoryContext repo) {
+    /** The repository's own path below the server root: {@code npm/{repo}}. */
+    private static String ownPath(RepositoryContext repo) {
         String own;
         try {
             own = URI.create(repo.baseUrl()).getPath();
         } catch (IllegalArgumentException e) {
-            return path;
+            return "";
         }
         while (own.startsWith("/")) {
             own = own.substring(1);
         }
-        return !own.isEmpty() && path.startsWith(own + "/") ? path.substring(own.length() + 1) : path;
+        return own;
     }
 
     // --- helpers
@@ -454,19 +411,7 @@ public final class NpmFormat implements FormatHandler {
     }
 
     private static JsonNode readSmallJson(FormatRequest req) throws IOException {
-        byte[] b = req.body().readNBytes(MAX_SMALL_BODY + 1);
-        if (b.length > MAX_SMALL_BODY) {
-            throw new FormatException(413, "TOO_LARGE", "request body too large");
-        }
-        try {
-            JsonNode n = NpmPackument.JSON.readTree(b);
-            if (n == null) {
-                throw FormatException.badRequest("a JSON body is required");
-            }
-            return n;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw FormatException.badRequest("malformed JSON: " + e.getOriginalMessage());
-        }
+        return Json.readClient(req.body(), MAX_SMALL_BODY, "the request body");
     }
 
     private static ObjectNode jsonObject(FormatRequest req) throws IOException {
@@ -485,23 +430,11 @@ public final class NpmFormat implements FormatHandler {
         }
         String s = new String(b, StandardCharsets.UTF_8).trim();
         if (s.startsWith("\"")) {
-            try {
-                s = NpmPackument.JSON.readTree(s).asText();
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw FormatException.badRequest("malformed JSON string");
-            }
+            s = Json.readClient(new java.io.ByteArrayInputStream(b), 1024, "the dist-tag's version").asText();
         }
         if (!NpmNames.isVersion(s)) {
             throw FormatException.badRequest("not a version: " + s);
         }
         return s;
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

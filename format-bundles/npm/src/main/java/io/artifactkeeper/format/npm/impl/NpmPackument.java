@@ -12,10 +12,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.format.support.Json;
+import io.artifactkeeper.format.support.SemVer;
 
 /**
  * The packument (an npm package document: every version's manifest, dist-tags, times) as a JSON
@@ -23,7 +26,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * for installers, merge members' documents, add and remove versions.
  */
 final class NpmPackument {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** The runtime's Jackson, configured once for what clients and upstreams send. */
+    static final ObjectMapper JSON = Json.mapper();
+    /** The largest packuments on npmjs are tens of MiB (every version's manifest and readme). */
+    static final long MAX_UPSTREAM_BYTES = 256L << 20;
 
     /** Media type of the abbreviated ("corgi") document. */
     static final String ABBREVIATED_TYPE = "application/vnd.npm.install-v1+json";
@@ -41,29 +47,24 @@ final class NpmPackument {
     private NpmPackument() {
     }
 
+    /** A packument this server stored (malformed: an IOException, our own damage). */
     static ObjectNode parse(InputStream in) throws IOException {
-        JsonNode n;
-        try {
-            n = JSON.readTree(in);
-        } catch (java.io.CharConversionException e) {
-            // Jackson guesses UTF-16/32 from the first bytes and then meets an impossible character: as
-            // malformed as any other bad JSON (callers turn a JacksonException into 502 or skip the document)
-            throw new com.fasterxml.jackson.core.JsonParseException(null, "not a UTF-8 JSON document: " + e.getMessage());
+        if (!(Json.readStored(in) instanceof ObjectNode o)) {
+            throw new IOException("a stored packument is not a JSON object");
         }
-        if (n == null || !n.isObject()) {
-            throw new JsonProcessingException("a packument must be a JSON object") {
-                private static final long serialVersionUID = 1L;
-            };
+        return o;
+    }
+
+    /** An upstream registry's packument of {@code name}; malformed or not an object is the proxy's 502. */
+    static ObjectNode parseUpstream(InputStream in, String name) throws IOException {
+        if (!(Json.readUpstream(in, MAX_UPSTREAM_BYTES, "the upstream packument of " + name) instanceof ObjectNode o)) {
+            throw new FormatException(502, "BAD_UPSTREAM", "the upstream packument of " + name + " is not a JSON object");
         }
-        return (ObjectNode) n;
+        return o;
     }
 
     static byte[] bytes(JsonNode doc) {
-        try {
-            return JSON.writeValueAsBytes(doc);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.bytes(doc);
     }
 
     static ObjectNode create(String name, Instant now) {
@@ -220,10 +221,11 @@ final class NpmPackument {
         String best = null;
         String bestAny = null;
         for (String v : versions) {
-            if (bestAny == null || NpmSemver.compare(v, bestAny) > 0) {
+            if (bestAny == null || SemVer.compareStrings(v, bestAny) > 0) {
                 bestAny = v;
             }
-            if (!NpmSemver.isPrerelease(v) && (best == null || NpmSemver.compare(v, best) > 0)) {
+            boolean prerelease = SemVer.parseLenient(v).map(SemVer::isPrerelease).orElse(false);
+            if (!prerelease && (best == null || SemVer.compareStrings(v, best) > 0)) {
                 best = v;
             }
         }

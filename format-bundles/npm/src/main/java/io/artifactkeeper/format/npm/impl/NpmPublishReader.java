@@ -9,7 +9,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -44,13 +46,19 @@ final class NpmPublishReader {
         }
     }
 
+    /** Reads one field's value from the middle of the document (the shared mapper refuses what follows a value). */
+    private static final ObjectReader FIELD = NpmPackument.JSON.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private NpmPublishReader() {
     }
 
     static Result read(InputStream body, AttachmentSink sink) throws IOException {
         ObjectNode doc = NpmPackument.JSON.createObjectNode();
         List<Attachment> attachments = new ArrayList<>();
-        try (JsonParser p = NpmPackument.JSON.getFactory().createParser(body)) {
+        // UTF-8 always (JSON's interchange encoding): Jackson's own detection reads NUL-led bytes as UTF-32
+        try (JsonParser p = NpmPackument.JSON.getFactory().createParser(
+                new java.io.InputStreamReader(body, java.nio.charset.StandardCharsets.UTF_8))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed("the body must be a JSON object", null);
             }
@@ -60,7 +68,7 @@ final class NpmPublishReader {
                 if (field.equals("_attachments")) {
                     readAttachments(p, sink, attachments);
                 } else {
-                    JsonNode v = NpmPackument.JSON.readTree(p);
+                    JsonNode v = FIELD.readTree(p);
                     doc.set(field, v);
                 }
             }
@@ -69,9 +77,6 @@ final class NpmPublishReader {
             }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw malformed("malformed publish body: " + e.getOriginalMessage(), e);
-        } catch (java.io.CharConversionException e) {
-            // Jackson guesses UTF-16/32 from the first bytes and then meets an impossible character
-            throw malformed("the body is not UTF-8 JSON: " + e.getMessage(), e);
         }
         return new Result(doc, attachments);
     }

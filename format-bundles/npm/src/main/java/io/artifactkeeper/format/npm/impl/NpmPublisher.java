@@ -23,11 +23,12 @@ import io.artifactkeeper.api.format.AssetKind;
 import io.artifactkeeper.api.format.FormatException;
 import io.artifactkeeper.api.format.PutOptions;
 import io.artifactkeeper.api.format.RepositoryContext;
-import io.artifactkeeper.api.format.RepositoryType;
 import io.artifactkeeper.api.format.StoredAsset;
+import io.artifactkeeper.format.support.SafeArchive;
 
 /**
- * Writes to a hosted npm repository: publish (tarball streamed out of the request's base64 into
+ * Writes to a hosted npm repository (the core refuses write routes on remote and virtual ones before
+ * the format runs): publish (tarball streamed out of the request's base64 into
  * its own asset, then the packument updated under the package's lock), metadata updates
  * (deprecate; unpublish of single versions by a PUT without them), unpublish, dist-tags.
  */
@@ -38,22 +39,12 @@ final class NpmPublisher {
         this.repo = repo;
     }
 
-    private void requireHosted() {
-        if (repo.type() == RepositoryType.REMOTE) {
-            throw FormatException.methodNotAllowed("repository " + repo.key() + " is a remote (proxy) repository; "
-                    + "publish to a local one");
-        }
-        if (repo.type() == RepositoryType.VIRTUAL) {
-            throw FormatException.badRequest("repository " + repo.key() + " is virtual; publish to one of its members");
-        }
-    }
-
     private String lockName(String name) {
         return "npm:" + name;
     }
 
     Optional<ObjectNode> stored(String name) throws IOException {
-        return NpmResolver.packument(repo, name);
+        return NpmResolver.stored(repo, name);
     }
 
     private void save(String name, ObjectNode doc) throws IOException {
@@ -66,7 +57,6 @@ final class NpmPublisher {
 
     /** {@code PUT /{name}}: a publish when it carries attachments, else a metadata update. */
     ObjectNode put(String name, InputStream body, boolean revisioned) throws IOException {
-        requireHosted();
         BlockingPipe[] pipe = new BlockingPipe[1];
         List<StoredAsset> stored = new ArrayList<>();
         List<CompletableFuture<StoredAsset>> uploads = new ArrayList<>();
@@ -208,7 +198,7 @@ final class NpmPublisher {
         }
         try (InputStream in = tarball.open()) {
             NpmTarball.check(in);
-        } catch (NpmTarball.InvalidTarballException e) {
+        } catch (SafeArchive.ArchiveException e) {
             throw FormatException.badRequest(att.file() + ": " + e.getMessage());
         }
         if (!(doc.get("versions") instanceof ObjectNode versions) || !(versions.get(version) instanceof ObjectNode manifest)) {
@@ -358,7 +348,6 @@ final class NpmPublisher {
 
     /** Deletes a package: every version's tarball and its packument. False when there was nothing. */
     boolean unpublish(String name) throws IOException {
-        requireHosted();
         return repo.withLock(lockName(name), () -> deleteAll(name));
     }
 
@@ -372,7 +361,6 @@ final class NpmPublisher {
 
     /** Deletes one tarball (npm's second step of a single-version unpublish) and its version, if still listed. */
     boolean deleteTarball(String name, String file) throws IOException {
-        requireHosted();
         return repo.withLock(lockName(name), () -> {
             Optional<ObjectNode> doc = stored(name);
             if (doc.isEmpty()) {
@@ -399,7 +387,6 @@ final class NpmPublisher {
     // --- dist-tags
 
     ObjectNode setTag(String name, String tag, String version) throws IOException {
-        requireHosted();
         checkTag(tag);
         return repo.withLock(lockName(name), () -> {
             ObjectNode current = stored(name).orElseThrow(() -> FormatException.notFound("package " + name + " not found"));
@@ -414,7 +401,6 @@ final class NpmPublisher {
     }
 
     ObjectNode removeTag(String name, String tag) throws IOException {
-        requireHosted();
         if (tag.equals("latest")) {
             throw FormatException.badRequest("the latest tag cannot be removed");
         }
@@ -431,7 +417,6 @@ final class NpmPublisher {
 
     /** Replaces ({@code replace}) or merges the dist-tags with {@code tags} (tag to version). */
     ObjectNode putTags(String name, ObjectNode tags, boolean replace) throws IOException {
-        requireHosted();
         return repo.withLock(lockName(name), () -> {
             ObjectNode current = stored(name).orElseThrow(() -> FormatException.notFound("package " + name + " not found"));
             ObjectNode t = NpmPackument.distTags(current);

@@ -1,113 +1,55 @@
 package io.artifactkeeper.format.npm.impl;
 
-import java.util.Arrays;
+import java.util.List;
+
+import io.artifactkeeper.api.format.Access;
+import io.artifactkeeper.api.format.Route;
 
 /**
- * The npm registry's paths below {@code /npm/{repo}/}, parsed. A scoped name arrives either as one
- * encoded segment ({@code @scope%2fpkg}, already decoded by the core) or as two; both give
- * {@code @scope/pkg}.
+ * The npm registry's routes below {@code /npm/{repo}/}, as data, in matching order. A scoped name
+ * arrives either as one encoded segment ({@code @scope%2fpkg}, decoded by the core) or as two; both
+ * are the two segments {@code @scope/pkg} that {@link #NAME} matches. The templates only shape the
+ * path: whether a name, a file or a version is acceptable is decided by {@link NpmNames}.
  */
 final class NpmRoutes {
-
-    enum Kind {
-        PING, WHOAMI, LOGIN, LOGOUT, AUDIT, SEARCH, DIST_TAGS, DIST_TAG, PACKUMENT, PACKUMENT_REV, VERSION, TARBALL,
-        TARBALL_REV, BOWER_PACKAGE, UNKNOWN
-    }
-
-    /**
-     * @param kind what the path names
-     * @param name package name (or login user name), else null
-     * @param arg tarball file, version or tag, dist-tag, token, depending on the kind
-     * @param rev the revision in {@code /-rev/{rev}}, else null
-     */
-    record Route(Kind kind, String name, String arg, String rev) {
-        static Route of(Kind k) {
-            return new Route(k, null, null, null);
-        }
-    }
-
-    private static final String COUCH_USER = "org.couchdb.user:";
+    /** A package name: {@code @scope/pkg} (two segments) or {@code pkg} (one, not starting with '@'). */
+    static final String NAME = "{name:@[^/]+/[^/]+|[^@/][^/]*}";
 
     private NpmRoutes() {
     }
 
-    static Route parse(String path) {
-        if (path.isEmpty()) {
-            return Route.of(Kind.UNKNOWN);
-        }
-        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String[] s = p.split("/");
-        if (s[0].equals("-")) {
-            return special(s);
-        }
-        if (s[0].equals("packages") && s.length == 2) {
-            return new Route(Kind.BOWER_PACKAGE, s[1], null, null);
-        }
-        int nameLen = s[0].startsWith("@") ? 2 : 1;
-        if (s.length < nameLen) {
-            return Route.of(Kind.UNKNOWN);
-        }
-        String name = String.join("/", Arrays.copyOfRange(s, 0, nameLen));
-        if (!NpmNames.isValid(name)) {
-            return Route.of(Kind.UNKNOWN);
-        }
-        String[] rest = Arrays.copyOfRange(s, nameLen, s.length);
-        if (rest.length == 0) {
-            return new Route(Kind.PACKUMENT, name, null, null);
-        }
-        if (rest.length == 2 && rest[0].equals("-rev")) {
-            return new Route(Kind.PACKUMENT_REV, name, null, rest[1]);
-        }
-        if (rest.length == 1 && !rest[0].equals("-")) {
-            return new Route(Kind.VERSION, name, rest[0], null);
-        }
-        if (rest.length == 2 && rest[0].equals("-") && NpmNames.isSafeFile(rest[1])) {
-            return new Route(Kind.TARBALL, name, rest[1], null);
-        }
-        if (rest.length == 4 && rest[0].equals("-") && rest[2].equals("-rev") && NpmNames.isSafeFile(rest[1])) {
-            return new Route(Kind.TARBALL_REV, name, rest[1], rest[3]);
-        }
-        return Route.of(Kind.UNKNOWN);
-    }
-
-    private static Route special(String[] s) {
-        if (s.length == 2 && s[1].equals("ping")) {
-            return Route.of(Kind.PING);
-        }
-        if (s.length == 2 && s[1].equals("whoami")) {
-            return Route.of(Kind.WHOAMI);
-        }
-        if (s.length >= 3 && s[1].equals("user") && s[2].startsWith(COUCH_USER)) {
-            String user = s[2].substring(COUCH_USER.length());
-            String rev = s.length == 5 && s[3].equals("-rev") ? s[4] : null;
-            return s.length == 3 || rev != null ? new Route(Kind.LOGIN, user, null, rev) : Route.of(Kind.UNKNOWN);
-        }
-        if (s.length == 4 && s[1].equals("user") && s[2].equals("token")) {
-            return new Route(Kind.LOGOUT, null, s[3], null);
-        }
-        if (s.length >= 5 && s[1].equals("npm") && s[2].equals("v1") && s[3].equals("security")) {
-            return new Route(Kind.AUDIT, null, String.join("/", Arrays.copyOfRange(s, 4, s.length)), null);
-        }
-        if (s.length == 3 && s[1].equals("v1") && s[2].equals("search")) {
-            return Route.of(Kind.SEARCH);
-        }
-        if (s.length >= 4 && s[1].equals("package")) {
-            int nameLen = s[2].startsWith("@") ? 2 : 1;
-            if (s.length < 2 + nameLen + 1) {
-                return Route.of(Kind.UNKNOWN);
-            }
-            String name = String.join("/", Arrays.copyOfRange(s, 2, 2 + nameLen));
-            String[] rest = Arrays.copyOfRange(s, 2 + nameLen, s.length);
-            if (!NpmNames.isValid(name) || !rest[0].equals("dist-tags")) {
-                return Route.of(Kind.UNKNOWN);
-            }
-            if (rest.length == 1) {
-                return new Route(Kind.DIST_TAGS, name, null, null);
-            }
-            if (rest.length == 2) {
-                return new Route(Kind.DIST_TAG, name, rest[1], null);
-            }
-        }
-        return Route.of(Kind.UNKNOWN);
+    static List<Route> all() {
+        String pkg = NAME;
+        return List.of(
+                // ping and whoami answer anyone; login checks the password in its body
+                Route.of("ping", "GET HEAD", "-/ping", Access.NONE),
+                Route.of("whoami", "GET HEAD", "-/whoami", Access.NONE),
+                Route.of("login", "GET HEAD PUT", "-/user/org.couchdb.user:{user}", Access.NONE),
+                Route.of("login-rev", "PUT", "-/user/org.couchdb.user:{user}/-rev/{rev}", Access.NONE),
+                Route.of("logout", "DELETE", "-/user/token/{token}", Access.NONE),
+                // audits are reads even when POSTed; a remote forwards them (with its credentials), nothing
+                // is stored; only npm's audit endpoints: no other path under -/npm/v1/security/ is forwarded
+                Route.of("audit", "POST", "-/npm/v1/security/{endpoint:advisories/bulk|audits/quick|audits}",
+                        Access.READ).anyRepositoryType(), // declared reason: a route flag, not a type test
+                Route.read("search", "-/v1/search"),
+                Route.read("dist-tags", "-/package/" + pkg + "/dist-tags").metadata(),
+                Route.of("dist-tags-write", "PUT POST", "-/package/" + pkg + "/dist-tags", Access.WRITE),
+                Route.read("dist-tag", "-/package/" + pkg + "/dist-tags/{tag}").metadata(),
+                Route.of("dist-tag-write", "PUT POST DELETE", "-/package/" + pkg + "/dist-tags/{tag}", Access.WRITE),
+                Route.read("bower", "packages/{name}").metadata(),
+                Route.read("packument", pkg).metadata(),
+                Route.of("publish", "PUT", pkg, Access.WRITE),
+                Route.of("unpublish", "DELETE", pkg, Access.DELETE),
+                // npm unpublishes a single version by PUTting the document without it
+                Route.of("update-rev", "PUT", pkg + "/-rev/{rev}", Access.DELETE),
+                Route.of("unpublish-rev", "DELETE", pkg + "/-rev/{rev}", Access.DELETE),
+                Route.read("tarball", pkg + "/-/{file}"),
+                Route.of("delete-tarball", "DELETE", pkg + "/-/{file}", Access.DELETE),
+                Route.of("delete-tarball-rev", "DELETE", pkg + "/-/{file}/-rev/{rev}", Access.DELETE),
+                // npm deletes a tarball at its URL's path resolved against the registry URL:
+                // /npm/{repo}/npm/{repo}/{name}/-/{file}/-rev/{rev}
+                Route.of("delete-tarball-doubled", "DELETE", "{mount}/{repo}/" + pkg + "/-/{file}/-rev/{rev}",
+                        Access.DELETE),
+                Route.read("version", pkg + "/{version}").metadata());
     }
 }

@@ -10,15 +10,23 @@ import java.util.List;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.core.JacksonException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.artifactkeeper.api.format.FormatException;
+import io.artifactkeeper.format.support.SafeArchive;
+import io.artifactkeeper.format.support.SemVer;
 
 /**
  * Hostile-input fuzz targets for what npm reads: the {@code npm publish} body (JSON with the
  * tarball in base64), a packument from an upstream registry, and package, version and tarball
  * names. Property: a result or the format's refusal ({@link NpmPublishReader.MalformedPublishException}
- * for a publish: 400; a Jackson error for an upstream document: the proxy's 502), never another
- * exception, and the decoded attachment is never larger than the body that carried it.
+ * for a publish: 400; a 502 for an upstream document; an archive refusal for a tarball: 400), never
+ * another exception, and output bounded by the input (the decoded attachment is never larger than
+ * the body that carried it; a served document grows by at most one URL per version).
  */
 class NpmFuzzTest {
 
@@ -56,25 +64,58 @@ class NpmFuzzTest {
         packumentOperations(r.document());
     }
 
+    /** An upstream's packument: a JSON object, or the proxy's 502; what serving does with it stays bounded. */
     @FuzzTest(maxDuration = "30s")
     void upstreamPackument(byte[] body) throws IOException {
         ObjectNode doc;
         try {
-            doc = NpmPackument.parse(new ByteArrayInputStream(body));
-        } catch (JacksonException e) {
+            doc = NpmPackument.parseUpstream(new ByteArrayInputStream(body), "fuzz");
+        } catch (FormatException e) {
+            assertThat(e.status()).as(e.getMessage()).isEqualTo(502);
             return;
         }
         packumentOperations(doc);
     }
 
-    /** The published .tgz: a tar.gz without unsafe entries, or the refusal (400). */
+    /**
+     * The published .tgz: accepted, or refused with a {@link SafeArchive.ArchiveException} (400), never
+     * another exception; and what is accepted is a tar.gz whose every entry, read independently by
+     * Commons Compress, stays inside the folder it is unpacked into.
+     */
     @FuzzTest(maxDuration = "30s")
     void tarball(byte[] tgz) throws IOException {
         try {
             NpmTarball.check(new ByteArrayInputStream(tgz));
-        } catch (NpmTarball.InvalidTarballException e) {
-            // 400
+        } catch (SafeArchive.ArchiveException e) {
+            assertThat(e.getMessage()).isNotBlank();
+            return;
         }
+        int entries = 0;
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
+                new ByteArrayInputStream(tgz), true))) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null;) {
+                entries++;
+                assertThat(inside(e.getName())).as("accepted entry %s", e.getName()).isTrue();
+                if (e.isSymbolicLink() || e.isLink()) {
+                    assertThat(e.getLinkName()).as("accepted link %s", e.getName()).doesNotStartWith("/")
+                            .doesNotContain("\\");
+                }
+            }
+        }
+        assertThat(entries).isLessThanOrEqualTo(NpmTarball.LIMITS.maxEntries());
+    }
+
+    private static boolean inside(String name) {
+        String n = name.replace('\\', '/');
+        if (n.startsWith("/") || (n.length() >= 2 && n.charAt(1) == ':')) {
+            return false;
+        }
+        for (String seg : n.split("/")) {
+            if (seg.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @FuzzTest(maxDuration = "30s")
@@ -104,21 +145,48 @@ class NpmFuzzTest {
             assertThat(file).doesNotContain("/").doesNotContain("\\").isNotIn(".", "..");
         }
         NpmNames.lastSegment(file);
-        int c = NpmSemver.compare(v1, v2);
-        assertThat(Integer.signum(NpmSemver.compare(v2, v1))).isEqualTo(-Integer.signum(c));
-        NpmSemver.isSemver(v1);
-        NpmSemver.isPrerelease(v2);
-        NpmPackument.highest(List.of(v1, v2));
+        int c = SemVer.compareStrings(v1, v2);
+        assertThat(Integer.signum(SemVer.compareStrings(v2, v1))).isEqualTo(-Integer.signum(c));
+        assertThat(NpmPackument.highest(List.of(v1, v2))).isIn(v1, v2);
     }
 
+    /**
+     * What serving and merging do with a document, and their properties: a document merged with itself
+     * is itself; every rewritten tarball URL points here and the rewritten document grows by at most
+     * one URL per version; the abbreviated document keeps the same versions and is no larger than the
+     * full one but for a few bytes per version; {@code latest} is one of the versions.
+     */
     private static void packumentOperations(ObjectNode doc) {
         String name = doc.path("name").isTextual() ? doc.path("name").asText() : "fuzz";
-        ObjectNode ours = NpmPackument.withTarballsAt(doc, name, "http://localhost/npm/r");
-        NpmPackument.bytes(ours);
-        NpmPackument.bytes(NpmPackument.abbreviated(doc));
+        String base = "http://localhost/npm/r";
+        ObjectNode abbreviated = NpmPackument.abbreviated(doc);
+        byte[] full = NpmPackument.bytes(doc);
+        ObjectNode ours = NpmPackument.withTarballsAt(doc, name, base);
+        long growth = 0;
+        for (var e : NpmPackument.versions(ours).properties()) {
+            if (e.getValue().get("dist") instanceof ObjectNode dist) {
+                assertThat(dist.get("tarball").asText()).startsWith(base + "/" + name + "/-/");
+                // JSON escapes a character in at most 6 bytes
+                growth += 16 + base.length() + 6L * (2 * name.length() + Math.max(300, e.getKey().length() + 5));
+            }
+        }
+        assertThat((long) NpmPackument.bytes(ours).length).isLessThanOrEqualTo(full.length + growth);
+        assertThat(NpmPackument.versionKeys(abbreviated)).isSubsetOf(NpmPackument.versionKeys(doc));
+        assertThat((long) NpmPackument.bytes(abbreviated).length)
+                .isLessThanOrEqualTo(full.length + 64 + 8L * NpmPackument.versions(doc).size());
+        // the accessors give a document its versions, dist-tags and time objects, as merging does
+        NpmPackument.versions(doc);
+        NpmPackument.distTags(doc);
+        NpmPackument.time(doc);
+        assertThat(NpmPackument.merge(List.of(doc, doc.deepCopy())).orElseThrow()).isEqualTo(doc);
+        String latest = NpmPackument.highest(NpmPackument.versionKeys(doc));
+        if (latest != null) {
+            assertThat(NpmPackument.versionKeys(doc)).contains(latest);
+        }
         NpmPackument.merge(List.of(doc, ours)).orElseThrow();
-        NpmPackument.highest(NpmPackument.versionKeys(doc));
-        NpmPackument.tarballUrl(doc, name, "fuzz-1.0.0.tgz");
+        NpmPackument.tarballUrl(doc, name, "fuzz-1.0.0.tgz")
+                .ifPresent(u -> assertThat(full.length).isGreaterThanOrEqualTo(u.length()));
         NpmPackument.touch(doc, Instant.EPOCH);
+        assertThat(doc.get("_rev").asText()).matches("-?[0-9]+-[0-9a-f]{32}");
     }
 }

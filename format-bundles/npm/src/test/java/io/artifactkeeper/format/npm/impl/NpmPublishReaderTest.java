@@ -130,6 +130,6 @@ class NpmPublishReaderTest {
     void aBodyThatLooksLikeUtf32IsMalformed() {
         byte[] body = {'{', 0, 0, 0, 0, ' ', '"', 'd', 'e', 'm', 'o', '"', ':', '1', '}'};
         assertThatThrownBy(() -> NpmPublishReader.read(new ByteArrayInputStream(body), f -> new ByteArrayOutputStream()))
-                .isInstanceOf(NpmPublishReader.MalformedPublishException.class).hasMessageContaining("not UTF-8");
+                .isInstanceOf(NpmPublishReader.MalformedPublishException.class).hasMessageContaining("malformed");
     }
 }

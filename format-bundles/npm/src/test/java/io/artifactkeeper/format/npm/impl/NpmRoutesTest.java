@@ -6,36 +6,79 @@ import java.net.URI;
 
 import org.junit.jupiter.api.Test;
 
+import io.artifactkeeper.api.format.Access;
 import io.artifactkeeper.api.format.AssetKind;
-import io.artifactkeeper.format.npm.impl.NpmRoutes.Kind;
-import io.artifactkeeper.format.npm.impl.NpmRoutes.Route;
+import io.artifactkeeper.api.format.Route;
+import io.artifactkeeper.api.format.RouteMatch;
+import io.artifactkeeper.api.format.RouteTable;
 
 class NpmRoutesTest {
 
+    private static final RouteTable TABLE = new RouteTable(NpmRoutes.all());
+
+    /** The route {@code method path} matches, with its variables. */
+    private static RouteMatch match(String method, String path) {
+        RouteTable.Result r = TABLE.match(method, path);
+        assertThat(r).as(method + " " + path).isInstanceOf(RouteTable.Matched.class);
+        return ((RouteTable.Matched) r).match();
+    }
+
+    private static String route(String method, String path) {
+        return match(method, path).name();
+    }
+
     @Test
     void packagesScopedOrNot() {
-        assertThat(NpmRoutes.parse("lodash")).isEqualTo(new Route(Kind.PACKUMENT, "lodash", null, null));
-        assertThat(NpmRoutes.parse("@s/p")).isEqualTo(new Route(Kind.PACKUMENT, "@s/p", null, null));
-        assertThat(NpmRoutes.parse("@s/p/-rev/3-ab")).isEqualTo(new Route(Kind.PACKUMENT_REV, "@s/p", null, "3-ab"));
-        assertThat(NpmRoutes.parse("@s/p/1.0.0")).isEqualTo(new Route(Kind.VERSION, "@s/p", "1.0.0", null));
-        assertThat(NpmRoutes.parse("@s/p/-/p-1.0.0.tgz")).isEqualTo(new Route(Kind.TARBALL, "@s/p", "p-1.0.0.tgz", null));
-        assertThat(NpmRoutes.parse("p/-/p-1.0.0.tgz/-rev/2-x")).isEqualTo(new Route(Kind.TARBALL_REV, "p", "p-1.0.0.tgz", "2-x"));
-        assertThat(NpmRoutes.parse("@s").kind()).isEqualTo(Kind.UNKNOWN);
-        assertThat(NpmRoutes.parse("a/b/c/d/e").kind()).isEqualTo(Kind.UNKNOWN);
+        assertThat(match("GET", "lodash").params()).containsEntry("name", "lodash");
+        assertThat(match("GET", "@s/p").params()).containsEntry("name", "@s/p");
+        assertThat(route("GET", "@s/p")).isEqualTo("packument");
+        assertThat(route("PUT", "@s/p")).isEqualTo("publish");
+        assertThat(match("PUT", "@s/p/-rev/3-ab").params()).containsEntry("name", "@s/p").containsEntry("rev", "3-ab");
+        assertThat(route("PUT", "@s/p/-rev/3-ab")).isEqualTo("update-rev");
+        assertThat(match("GET", "@s/p/1.0.0").params()).containsEntry("name", "@s/p").containsEntry("version", "1.0.0");
+        assertThat(match("GET", "@s/p/-/p-1.0.0.tgz").params()).containsEntry("name", "@s/p")
+                .containsEntry("file", "p-1.0.0.tgz");
+        assertThat(route("GET", "@s/p/-/p-1.0.0.tgz")).isEqualTo("tarball");
+        assertThat(route("DELETE", "p/-/p-1.0.0.tgz/-rev/2-x")).isEqualTo("delete-tarball-rev");
+        assertThat(match("DELETE", "npm/r/@s/p/-/p-1.0.0.tgz/-rev/2-x").params()).containsEntry("mount", "npm")
+                .containsEntry("repo", "r").containsEntry("name", "@s/p");
+        assertThat(TABLE.match("GET", "@s")).isInstanceOf(RouteTable.NoRoute.class);
+        assertThat(TABLE.match("GET", "a/b/c/d/e")).isInstanceOf(RouteTable.NoRoute.class);
+        // a tarball is read or deleted, never written
+        assertThat(TABLE.match("PUT", "p/-/p-1.0.0.tgz")).isInstanceOf(RouteTable.WrongMethod.class);
     }
 
     @Test
     void registryEndpoints() {
-        assertThat(NpmRoutes.parse("-/ping").kind()).isEqualTo(Kind.PING);
-        assertThat(NpmRoutes.parse("-/whoami").kind()).isEqualTo(Kind.WHOAMI);
-        assertThat(NpmRoutes.parse("-/user/org.couchdb.user:bob")).isEqualTo(new Route(Kind.LOGIN, "bob", null, null));
-        assertThat(NpmRoutes.parse("-/user/token/abc")).isEqualTo(new Route(Kind.LOGOUT, null, "abc", null));
-        assertThat(NpmRoutes.parse("-/npm/v1/security/advisories/bulk").kind()).isEqualTo(Kind.AUDIT);
-        assertThat(NpmRoutes.parse("-/npm/v1/security/audits/quick").arg()).isEqualTo("audits/quick");
-        assertThat(NpmRoutes.parse("-/v1/search").kind()).isEqualTo(Kind.SEARCH);
-        assertThat(NpmRoutes.parse("-/package/@s/p/dist-tags")).isEqualTo(new Route(Kind.DIST_TAGS, "@s/p", null, null));
-        assertThat(NpmRoutes.parse("-/package/p/dist-tags/beta")).isEqualTo(new Route(Kind.DIST_TAG, "p", "beta", null));
-        assertThat(NpmRoutes.parse("packages/jquery")).isEqualTo(new Route(Kind.BOWER_PACKAGE, "jquery", null, null));
+        assertThat(route("GET", "-/ping")).isEqualTo("ping");
+        assertThat(route("GET", "-/whoami")).isEqualTo("whoami");
+        assertThat(match("PUT", "-/user/org.couchdb.user:bob").params()).containsEntry("user", "bob");
+        assertThat(route("PUT", "-/user/org.couchdb.user:bob/-rev/1-x")).isEqualTo("login-rev");
+        assertThat(match("DELETE", "-/user/token/abc").params()).containsEntry("token", "abc");
+        assertThat(route("POST", "-/npm/v1/security/advisories/bulk")).isEqualTo("audit");
+        assertThat(match("POST", "-/npm/v1/security/audits/quick").params()).containsEntry("endpoint", "audits/quick");
+        assertThat(TABLE.match("POST", "-/npm/v1/security/admin/reset")).isInstanceOf(RouteTable.NoRoute.class);
+        assertThat(TABLE.match("POST", "-/npm/v1/security/audits/quick/more")).isInstanceOf(RouteTable.NoRoute.class);
+        assertThat(route("GET", "-/v1/search")).isEqualTo("search");
+        assertThat(match("GET", "-/package/@s/p/dist-tags").params()).containsEntry("name", "@s/p");
+        assertThat(route("PUT", "-/package/@s/p/dist-tags")).isEqualTo("dist-tags-write");
+        assertThat(match("GET", "-/package/p/dist-tags/beta").params()).containsEntry("tag", "beta");
+        assertThat(route("DELETE", "-/package/p/dist-tags/beta")).isEqualTo("dist-tag-write");
+        assertThat(match("GET", "packages/jquery").name()).isEqualTo("bower");
+    }
+
+    @Test
+    void accessIsDeclaredPerRoute() {
+        assertThat(match("PUT", "-/user/org.couchdb.user:bob").route().access()).isEqualTo(Access.NONE);
+        assertThat(match("DELETE", "-/user/token/abc").route().access()).isEqualTo(Access.NONE);
+        Route audit = match("POST", "-/npm/v1/security/audits/quick").route();
+        assertThat(audit.access()).isEqualTo(Access.READ);
+        assertThat(audit.allowedOnAnyRepositoryType()).isTrue();
+        assertThat(match("PUT", "p/-rev/1-x").route().access()).isEqualTo(Access.DELETE);
+        assertThat(match("PUT", "p").route().access()).isEqualTo(Access.WRITE);
+        assertThat(match("PUT", "p").route().allowedOnAnyRepositoryType()).isFalse();
+        assertThat(match("GET", "p").route().assetKind()).isEqualTo(AssetKind.METADATA);
+        assertThat(match("GET", "p/-/p-1.0.0.tgz").route().assetKind()).isEqualTo(AssetKind.CONTENT);
     }
 
     @Test
@@ -61,15 +104,5 @@ class NpmRoutesTest {
         assertThat(p.kindOf("p/package.json")).isEqualTo(AssetKind.METADATA);
         assertThat(p.kindOf("p/-/p-1.0.0.tgz")).isEqualTo(AssetKind.CONTENT);
         assertThat(p.upstreamHeaders("p/package.json")).containsEntry("Accept", "application/json");
-    }
-
-    @Test
-    void tarballsAreFetchedOnlyFromTheUpstreamsOrigin() {
-        URI up = URI.create("https://registry.example:443/npm/");
-        assertThat(NpmResolver.sameOrigin(URI.create("https://registry.example/p/-/p-1.0.0.tgz"), up)).isTrue();
-        assertThat(NpmResolver.sameOrigin(URI.create("http://registry.example/p/-/p-1.0.0.tgz"), up)).isFalse();
-        assertThat(NpmResolver.sameOrigin(URI.create("https://evil.example/p/-/p-1.0.0.tgz"), up)).isFalse();
-        assertThat(NpmResolver.sameOrigin(URI.create("https://registry.example:8443/p.tgz"), up)).isFalse();
-        assertThat(NpmResolver.sameOrigin(URI.create("p/-/p-1.0.0.tgz"), up)).isFalse();
     }
 }
