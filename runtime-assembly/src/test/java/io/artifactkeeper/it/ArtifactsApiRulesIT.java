@@ -100,4 +100,94 @@ class ArtifactsApiRulesIT {
         assertThat(ok(ak.send("GET", "/api/v1/repositories/gen-member/artifacts", admin, null, null), 200).get("total")
                 .asLong()).isZero();
     }
+
+    /** The artifact's SHA-256 as the artifacts API lists it, or null when there is none at {@code path}. */
+    static String sha256(String repo, String path) throws Exception {
+        HttpResponse<String> r = ak.send("GET", "/api/v1/repositories/" + repo + "/artifacts/" + path, admin, null, null);
+        return r.statusCode() == 200 ? Distribution.parse(r).get("checksum_sha256").asText() : null;
+    }
+
+    /** An upload through the artifacts API over what the native client published: refused, nothing changed. */
+    static void refusedAndUnchanged(String repo, String path) throws Exception {
+        String before = sha256(repo, path);
+        assertThat(before).as("%s holds %s", repo, path).isNotNull();
+        HttpResponse<String> r = ak.send("PUT", "/api/v1/repositories/" + repo + "/artifacts/" + path, admin,
+                "application/octet-stream", ("tampered " + path).getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as("PUT %s/%s through the artifacts API: %s", repo, path, r.body()).isBetween(400, 409);
+        assertThat(sha256(repo, path)).as("%s unchanged", path).isEqualTo(before);
+    }
+
+    @Test
+    void aMavenReleaseIsNotReplacedThroughTheArtifactsApi() throws Exception {
+        repo("rules-maven", "maven", "local", Map.of());
+        String jar = "org/example/rules/lib/1.0/lib-1.0.jar";
+        assertThat(ak.send("PUT", "/maven/rules-maven/" + jar, admin, "application/java-archive",
+                "release bytes".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+        refusedAndUnchanged("rules-maven", jar);
+    }
+
+    @Test
+    void aGoModuleVersionIsNotReplacedThroughTheArtifactsApi() throws Exception {
+        repo("rules-go", "go", "local", Map.of());
+        String m = "example.com/rules/mod";
+        byte[] zip = GoZips.module(m, "v1.0.0", Map.of("go.mod", "module " + m + "\n\ngo 1.19\n", "a.go", "package mod\n"));
+        HttpResponse<String> r = ak.send("PUT", "/go/rules-go/" + m + "/@v/v1.0.0.zip", admin, "application/zip", zip);
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+        refusedAndUnchanged("rules-go", m + "/@v/v1.0.0.zip");
+    }
+
+    @Test
+    void aHelmChartIsNotReplacedThroughTheArtifactsApi() throws Exception {
+        repo("rules-helm", "helm", "local", Map.of());
+        HttpResponse<String> r = ak.send("POST", "/helm/rules-helm/api/charts", admin, "application/gzip",
+                HelmCharts.chart("rules", "0.1.0", "release"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        refusedAndUnchanged("rules-helm", "charts/rules-0.1.0.tgz");
+    }
+
+    @Test
+    void cargoCratesIndexAndOwnersAreTheFormatsOwn() throws Exception {
+        repo("rules-cargo", "cargo", "local", Map.of());
+        HttpResponse<String> r = ak.send("PUT", "/cargo/rules-cargo/api/v1/crates/new", admin, "application/octet-stream",
+                CargoIT.publishBody(CargoIT.metadata("rules", "1.0.0"), CargoIT.crate("rules", "1.0.0", "release")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode listed = ok(ak.send("GET", "/api/v1/repositories/rules-cargo/artifacts", admin, null, null), 200);
+        int checked = 0;
+        for (JsonNode item : listed.get("items")) {
+            refusedAndUnchanged("rules-cargo", item.get("path").asText());
+            checked++;
+        }
+        assertThat(checked).as("the crate and its index file").isGreaterThanOrEqualTo(2);
+        JsonNode owners = ok(ak.send("GET", "/cargo/rules-cargo/api/v1/crates/rules/owners", admin, null, null), 200);
+        assertThat(owners.toString()).as("the publisher still owns the crate").contains("admin");
+    }
+
+    @Test
+    void npmTarballsAndPackumentsAreTheFormatsOwn() throws Exception {
+        repo("rules-npm", "npm", "local", Map.of());
+        byte[] tgz = NpmClients.tgz("rules-pkg", "1.0.0", "release");
+        HttpResponse<String> r = ak.json("PUT", "/npm/rules-npm/rules-pkg", admin,
+                NpmClients.publishDocument("rules-pkg", "1.0.0", tgz, ak.url() + "/npm/rules-npm"));
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+        JsonNode listed = ok(ak.send("GET", "/api/v1/repositories/rules-npm/artifacts", admin, null, null), 200);
+        assertThat(listed.get("total").asLong()).isPositive();
+        for (JsonNode item : listed.get("items")) {
+            refusedAndUnchanged("rules-npm", item.get("path").asText());
+        }
+    }
+
+    @Test
+    void pypiDistributionsAreTheFormatsOwn() throws Exception {
+        repo("rules-pypi", "pypi", "local", Map.of());
+        byte[] wheel = PypiIT.wheel("rules_dist", "1.0", PypiIT.metadata("rules-dist", "1.0"),
+                Map.of("rules_dist/__init__.py", "X = 1\n"));
+        HttpResponse<String> r = PypiIT.upload(ak, "rules-pypi", PypiIT.fields("rules-dist", "1.0", wheel),
+                "rules_dist-1.0-py3-none-any.whl", wheel);
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+        JsonNode listed = ok(ak.send("GET", "/api/v1/repositories/rules-pypi/artifacts", admin, null, null), 200);
+        assertThat(listed.get("total").asLong()).isPositive();
+        for (JsonNode item : listed.get("items")) {
+            refusedAndUnchanged("rules-pypi", item.get("path").asText());
+        }
+    }
 }
