@@ -33,6 +33,7 @@ final class ErrorResponses {
         String conn = resp.getHeader("Connection");
         resp.reset();
         resp.setHeader("X-Request-Id", ex.requestId());
+        UnreadBody.beforeRefusal(ex.request(), resp);
         if (ra != null) {
             resp.setHeader("Retry-After", ra);
         }

@@ -223,6 +223,9 @@ final class FormatRoutes {
 
     static void write(Exchange ex, FormatResponse fr) throws IOException {
         HttpServletResponse resp = ex.response();
+        if (fr.status() >= 400) {
+            UnreadBody.beforeRefusal(ex.request(), resp);
+        }
         ContentHeaders.protect(resp);
         for (Map.Entry<String, String> h : fr.headers()) {
             resp.addHeader(h.getKey(), h.getValue());
