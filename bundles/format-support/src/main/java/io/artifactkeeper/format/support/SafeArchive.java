@@ -162,6 +162,12 @@ public final class SafeArchive {
                     return;
                 }
             }
+            // after the end-of-archive blocks: read to the end, so that gzip's trailer (CRC-32 and length)
+            // is checked and a damaged archive is refused even when every entry read fine (bounded, counted)
+            byte[] rest = new byte[8192];
+            while (in.read(rest) >= 0) {
+                // discard
+            }
         } catch (ArchiveException ae) {
             throw ae;
         } catch (java.io.EOFException eof) {

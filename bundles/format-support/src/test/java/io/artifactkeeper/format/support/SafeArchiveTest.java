@@ -100,6 +100,18 @@ class SafeArchiveTest {
     }
 
     @Test
+    void refusesAGzipWhoseTrailerDisagrees() throws IOException {
+        byte[] tgz = tgz(file("pkg/a.txt", "hello"));
+        byte[] bad = Arrays.copyOf(tgz, tgz.length);
+        bad[bad.length - 1] ^= 0x01; // ISIZE, the uncompressed length the trailer declares
+        SafeArchive.tarGz(new ByteArrayInputStream(tgz), Limits.defaults(), (e, in) -> true);
+        assertThatThrownBy(() -> SafeArchive.tarGz(new ByteArrayInputStream(bad), Limits.defaults(), (e, in) -> {
+            in.readAllBytes();
+            return true;
+        })).isInstanceOf(ArchiveException.class).hasMessageContaining("damaged");
+    }
+
+    @Test
     void stopsACompressionBombByRatioAndByTotal() throws IOException {
         byte[] bomb = tgz(file("zeros", new String(new byte[32 << 20], StandardCharsets.ISO_8859_1)));
         assertThat(bomb.length).isLessThan(200_000);

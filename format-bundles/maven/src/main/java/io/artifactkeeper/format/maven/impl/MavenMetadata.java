@@ -86,7 +86,7 @@ public final class MavenMetadata {
             Element vs = Xml.child(v, "versions");
             if (vs != null) {
                 for (Element e : Xml.children(vs, "version")) {
-                    String t = e.getTextContent().trim();
+                    String t = Xml.clean(e.getTextContent());
                     if (!t.isEmpty() && !m.versions.contains(t)) {
                         m.versions.add(t);
                     }
@@ -323,8 +323,28 @@ public final class MavenMetadata {
             if (e == null) {
                 return null;
             }
-            String t = e.getTextContent().trim();
+            String t = clean(e.getTextContent());
             return t.isEmpty() ? null : t;
+        }
+
+        /**
+         * The text as it can be written back: characters XML output cannot carry (controls, DEL, C1,
+         * noncharacters; the encoder writes them as spaces) become spaces, then the ends are trimmed, so
+         * that reading what was written gives the same document.
+         */
+        static String clean(String text) {
+            StringBuilder sb = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    sb.append(c).append(text.charAt(++i));
+                    continue;
+                }
+                boolean control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f)
+                        || c == 0xfffe || c == 0xffff || Character.isSurrogate(c);
+                sb.append(control ? ' ' : c);
+            }
+            return sb.toString().trim();
         }
     }
 }

@@ -70,6 +70,13 @@ public record MavenPath(String groupId, String artifactId, String version, Strin
                 return Optional.empty();
             }
         }
+        for (int i = 0; i < n - 3; i++) {
+            // a groupId's folders are its dot-separated parts: a folder with a dot is not a group folder
+            // ("a.b/x/1.0/x-1.0.jar" would name group "a.b", whose folder is "a/b")
+            if (segs[i].indexOf('.') >= 0) {
+                return Optional.empty();
+            }
+        }
         String file = segs[n - 1];
         String version = segs[n - 2];
         String artifactId = segs[n - 3];

@@ -16,6 +16,17 @@ import io.artifactkeeper.format.maven.impl.MavenMetadataBuilder.Entry;
 class MavenMetadataTest {
     static final Instant NOW = Instant.parse("2025-03-04T05:06:07Z");
 
+    /** Found by MavenFuzzTest.metadata: a DEL in a value was written as a space, then read back trimmed. */
+    @Test
+    void whatIsWrittenReadsBackTheSame() throws Exception {
+        byte[] xml = ("<metadata><groupId>\u007frg.example</groupId><artifactId>demo</artifactId>"
+                + "<versioning><versions><version>1.0\u0085</version></versions></versioning></metadata>")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] out = MavenMetadata.parse(xml).toXml();
+        assertThat(MavenMetadata.parse(out).toXml()).isEqualTo(out);
+        assertThat(MavenMetadata.parse(out).groupId).isEqualTo("rg.example");
+    }
+
     @Test
     void versionOrder() {
         List<String> v = new ArrayList<>(List.of("1.10", "1.0", "1.0-SNAPSHOT", "1.0-rc1", "1.0-alpha", "1.2", "1.0.1", "1.0-beta-2"));

@@ -6,6 +6,13 @@ import org.junit.jupiter.api.Test;
 
 class MavenPathTest {
 
+    /** Found by MavenFuzzTest.path: a group folder with a dot named a group whose folder is another path. */
+    @Test
+    void aGroupFolderWithADotIsNotMavenLayout() {
+        assertThat(MavenPath.parse("a.b/x/demo/1.0/demo-1.0.jar")).isEmpty();
+        assertThat(MavenPath.parse("a/b/demo/1.0/demo-1.0.jar")).isPresent();
+    }
+
     @Test
     void releaseWithClassifierAndCompoundExtension() {
         MavenPath p = MavenPath.parse("org/example/demo/1.0/demo-1.0-sources.jar").orElseThrow();
