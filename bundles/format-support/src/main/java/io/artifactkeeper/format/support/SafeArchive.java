@@ -254,12 +254,13 @@ public final class SafeArchive {
                     throw new ArchiveException("damaged entry " + printable(name) + " ("
                             + printable(String.valueOf(bad.getMessage())) + ")");
                 }
-                String link = null;
-                if (type == Type.SYMLINK) {
-                    link = checkLink(name, new String(content.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8),
-                            false);
-                }
                 try (content) {
+                    String link = null;
+                    if (type == Type.SYMLINK) {
+                        // a zip symlink's target is its content: read inside the guard, it may be damaged too
+                        link = checkLink(name, new String(content.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8),
+                                false);
+                    }
                     if (!visitor.visit(new Entry(name, declared, type, link), content)) {
                         return;
                     }

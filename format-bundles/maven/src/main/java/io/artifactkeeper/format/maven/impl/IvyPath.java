@@ -31,6 +31,9 @@ public record IvyPath(String organisation, String module, String revision, Strin
     }
 
     public static Optional<IvyPath> parse(String path) {
+        if (path.endsWith("/")) {
+            return Optional.empty(); // a folder (the core keeps the trailing slash), not a file
+        }
         String[] s = path.split("/");
         int n = s.length;
         if (n < 5 || n > 7) {

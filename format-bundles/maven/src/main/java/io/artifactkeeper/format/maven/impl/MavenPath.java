@@ -59,6 +59,9 @@ public record MavenPath(String groupId, String artifactId, String version, Strin
 
     /** Parses an artifact path; empty when it does not follow the layout. */
     public static Optional<MavenPath> parse(String path) {
+        if (path.endsWith("/")) {
+            return Optional.empty(); // a folder (the core keeps the trailing slash), not a file
+        }
         String[] segs = path.split("/");
         int n = segs.length;
         if (n < 4) {

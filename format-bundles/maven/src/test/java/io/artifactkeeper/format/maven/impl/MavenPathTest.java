@@ -11,6 +11,10 @@ class MavenPathTest {
     void aGroupFolderWithADotIsNotMavenLayout() {
         assertThat(MavenPath.parse("a.b/x/demo/1.0/demo-1.0.jar")).isEmpty();
         assertThat(MavenPath.parse("a/b/demo/1.0/demo-1.0.jar")).isPresent();
+        // found by MavenFuzzTest.path too: a folder path (trailing slash) is no file
+        assertThat(MavenPath.parse("a/b/demo/1.0/demo-1.0.jar/")).isEmpty();
+        assertThat(IvyPath.parse("org.example/demo/1.0/ivys/ivy.xml/")).isEmpty();
+        assertThat(IvyPath.parse("org.example/demo/1.0/ivys/ivy.xml")).isPresent();
     }
 
     @Test
