@@ -113,21 +113,16 @@ class NpmTokenIT {
         while (!ak.logText().contains("DELETE /npm/npm-t/-/user/token/[redacted] 200") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        // nor a credential in a query
-        long before = whoamiLines();
+        // nor a credential in a query: the line is there, the secret is not
         assertThat(ak.send("GET", "/npm/npm-t/-/whoami?access_token=query-secret-1", "Bearer " + bob, null, null).statusCode())
                 .isEqualTo(200);
         deadline = System.nanoTime() + 10_000_000_000L;
-        while (whoamiLines() == before && System.nanoTime() < deadline) {
+        while (!ak.logText().contains("/npm/npm-t/-/whoami?access_token=") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(whoamiLines()).isEqualTo(before + 1);
+        assertThat(ak.logText()).contains("/npm/npm-t/-/whoami?access_token=[redacted]");
         assertThat(ak.logText()).contains("DELETE /npm/npm-t/-/user/token/[redacted] 200").doesNotContain(alice)
                 .doesNotContain(bob).doesNotContain("query-secret-1");
-    }
-
-    static long whoamiLines() {
-        return ak.logText().lines().filter(l -> l.contains(" /npm/npm-t/-/whoami")).count();
     }
 
     @Test

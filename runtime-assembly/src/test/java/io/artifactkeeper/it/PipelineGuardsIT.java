@@ -64,6 +64,43 @@ class PipelineGuardsIT {
     }
 
     @Test
+    void theAuthLimitSlowsLoginsButNotASignedInCallersOwnCalls() throws Exception {
+        try (Distribution ak = new Distribution(tmp.resolve("rl-auth")).env("AK_RATE_LIMIT_AUTH", "2").start()) {
+            ak.awaitReady(Duration.ofSeconds(120));
+            String token = Distribution.parse(ak.json("POST", "/api/v1/auth/tokens", ak.adminBasic(),
+                    java.util.Map.of("name", "rl"))).get("token").asText();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(30);
+            try {
+                java.util.List<java.util.concurrent.Future<HttpResponse<String>>> me = new java.util.ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    me.add(pool.submit(() -> ak.send("GET", "/api/v1/auth/me", "Bearer " + token, null, null)));
+                }
+                for (var f : me) {
+                    assertThat(f.get().statusCode()).as("GET /auth/me is an API call").isEqualTo(200);
+                }
+                java.util.List<java.util.concurrent.Future<HttpResponse<String>>> logins = new java.util.ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    logins.add(pool.submit(() -> ak.json("POST", "/api/v1/auth/login", null,
+                            java.util.Map.of("username", "admin", "password", Distribution.ADMIN_PASSWORD))));
+                }
+                int limited = 0;
+                for (var f : logins) {
+                    HttpResponse<String> r = f.get();
+                    if (r.statusCode() == 429) {
+                        assertThat(r.body()).contains("RATE_LIMITED");
+                        limited++;
+                    } else {
+                        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    }
+                }
+                assertThat(limited).as("logins refused past the burst").isPositive();
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
     void demoModeRefusesWritesButServesReadsAndLogin() throws Exception {
         try (Distribution ak = new Distribution(tmp.resolve("demo")).env("AK_DEMO_MODE", "true").start()) {
             ak.awaitReady(Duration.ofSeconds(120));

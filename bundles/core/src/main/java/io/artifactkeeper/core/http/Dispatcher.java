@@ -271,7 +271,8 @@ public final class Dispatcher extends HttpServlet {
         if (c == null || r == null) {
             throw ApiException.unavailable("not ready: " + String.join("; ", health.missing()));
         }
-        RateLimiter limiter = route.equals("auth") ? authLimiter : route.equals("api") ? apiLimiter : formatLimiter;
+        RateLimiter limiter = route.equals("auth") && takesCredentials(raw) ? authLimiter
+                : route.equals("api") || route.equals("auth") ? apiLimiter : formatLimiter;
         if (!limiter.tryAcquire(client.clientIp(req) + "|" + route)) {
             resp.setHeader("Retry-After", String.valueOf(limiter.retryAfterSeconds()));
             throw new ApiException(429, "RATE_LIMITED", "too many requests");
@@ -349,5 +350,16 @@ public final class Dispatcher extends HttpServlet {
 
     void unbindApiExtension(ApiExtension e) {
         apiExtensions.values().removeIf(x -> x.extension() == e);
+    }
+
+    /**
+     * The auth routes that check a secret the caller offers (a password, a refresh token, a one-time
+     * code, an identity token): the ones the auth rate limit slows down. An authenticated caller
+     * managing its own session ({@code /auth/me}, {@code /auth/tokens}, logout) counts as an API call.
+     */
+    static boolean takesCredentials(String raw) {
+        return raw.endsWith("/login") || raw.endsWith("/refresh") || raw.endsWith("/exchange")
+                || raw.startsWith("/api/v1/auth/totp/") || raw.equals("/api/v1/auth/ci/token") || raw.endsWith("/acs")
+                || raw.endsWith("/callback");
     }
 }

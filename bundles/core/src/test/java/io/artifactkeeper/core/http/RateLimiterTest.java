@@ -28,4 +28,17 @@ class RateLimiterTest {
             assertThat(l.tryAcquire("c")).isTrue();
         }
     }
+
+    @Test
+    void theAuthLimitCoversTheRoutesThatCheckAnOfferedSecret() {
+        for (String p : new String[] {"/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/totp/verify",
+                "/api/v1/auth/sso/ldap/abc/login", "/api/v1/auth/sso/exchange", "/api/v1/auth/ci/token",
+                "/api/v1/auth/sso/saml/abc/acs", "/api/v1/auth/sso/oidc/abc/callback"}) {
+            assertThat(Dispatcher.takesCredentials(p)).as(p).isTrue();
+        }
+        for (String p : new String[] {"/api/v1/auth/me", "/api/v1/auth/tokens", "/api/v1/auth/tokens/123",
+                "/api/v1/auth/logout", "/api/v1/auth/sso/providers"}) {
+            assertThat(Dispatcher.takesCredentials(p)).as(p).isFalse();
+        }
+    }
 }
