@@ -31,10 +31,24 @@ final class ApkIndex {
     static final String FILE = "APKINDEX.tar.gz";
     static final int MAX_INDEX = 256 * 1024 * 1024;
 
-    /** One package's record, fields in the order apk writes them. */
+    /** The order apk-tools writes a record's fields in; others follow in the order given. */
+    static final String ORDER = "CPVASITULomtcDpirk";
+
+    /**
+     * One package's record, fields in the order apk writes them (whatever order they were kept in: a
+     * JSON store does not keep it).
+     */
     record Entry(Map<String, String> fields) {
         Entry {
-            fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            Map<String, String> ordered = new LinkedHashMap<>();
+            for (char c : ORDER.toCharArray()) {
+                String v = fields.get(String.valueOf(c));
+                if (v != null) {
+                    ordered.put(String.valueOf(c), v);
+                }
+            }
+            fields.forEach(ordered::putIfAbsent);
+            fields = java.util.Collections.unmodifiableMap(ordered);
         }
 
         String name() {
