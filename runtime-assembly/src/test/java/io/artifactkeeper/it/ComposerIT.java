@@ -204,6 +204,11 @@ class ComposerIT extends FormatTck {
      * {@code marker}; its composer.json declares the version unless {@code version} is null.
      */
     private Path source(String name, String version, String marker) throws Exception {
+        return source(name, version, marker, "");
+    }
+
+    /** As above, requiring {@code requires} too (JSON members such as {@code "acme/hello": "^1.0"}). */
+    private Path source(String name, String version, String marker, String requires) throws Exception {
         String ns = namespace(name);
         Path dir = Files.createDirectories(work.resolve("src").resolve(name.replace('/', '-') + "-" + marker));
         Files.writeString(dir.resolve("composer.json"), """
@@ -213,11 +218,11 @@ class ComposerIT extends FormatTck {
                     "type": "library",
                     "license": "MIT",
                     "keywords": ["ak-it"],
-                    "require": {"php": ">=7.4"},
+                    "require": {"php": ">=7.4"%s},
                     "autoload": {"psr-4": {"%s\\\\": "src/"}}
                 }
                 """.formatted(name, version == null ? "" : "\n    \"version\": \"" + version + "\",", marker,
-                ns.replace("\\", "\\\\")));
+                requires.isEmpty() ? "" : ", " + requires, ns.replace("\\", "\\\\")));
         Files.createDirectories(dir.resolve("src"));
         Files.writeString(dir.resolve("src/Greeter.php"), "<?php\nnamespace " + ns + ";\n\nfinal class Greeter\n{\n"
                 + "    public static function hello(): string\n    {\n        return 'hello from " + marker + "';\n    }\n}\n");
@@ -325,6 +330,18 @@ class ComposerIT extends FormatTck {
         require(older, "acme/hello:1.0.0").ok();
         assertThat(call(older, "\\Acme\\Hello\\Greeter::hello()")).isEqualTo("hello from local-1.0.0");
 
+        // a branch (dev-main): listed in p2/acme/hello~dev.json, which Composer reads for a dev constraint
+        published(ak, "composer-local", "acme-hello-main.zip?version=dev-main",
+                zipball(source("acme/hello", null, "local-dev-main"), "acme-hello-main"));
+        assertThat(ak.send("GET", "/composer/composer-local/p2/acme/hello~dev.json", admin, null, null).body())
+                .contains("\"version\":\"dev-main\"");
+        assertThat(ak.send("GET", "/composer/composer-local/p2/acme/hello.json", admin, null, null).body())
+                .doesNotContain("dev-main");
+        Path branch = newProject("composer-local");
+        require(branch, "acme/hello:dev-main").ok();
+        assertThat(call(branch, "\\Acme\\Hello\\Greeter::hello()")).isEqualTo("hello from local-dev-main");
+        assertThat(lockedPackage(branch, "acme/hello").path("version").asText()).isEqualTo("dev-main");
+
         // without credentials a private repository refuses Composer
         Path anon = work.resolve("app-anonymous");
         run(anon, Map.of(), "composer", "init", "--no-interaction", "--name", "it/anon").ok();
@@ -391,10 +408,12 @@ class ComposerIT extends FormatTck {
     @Test
     @Order(3)
     void composerRequireThroughARemoteOfASecondInstanceAndAVirtual() throws Exception {
-        // the second instance: acme/greeter 1.0.0 and 1.2.0, and its own acme/hello 1.1.0 (shadowed in the virtual)
+        // the second instance: acme/greeter 1.0.0 and 1.2.0 (which requires acme/hello ^1.0), and its own acme/hello
+        // 1.1.0 (shadowed in the virtual by the local member's)
         published(upstream, "composer-up", "g.zip", archive(source("acme/greeter", "1.0.0", "up-greeter-1.0.0"),
                 "acme-greeter-1.0.0"));
-        byte[] g12 = archive(source("acme/greeter", "1.2.0", "up-greeter-1.2.0"), "acme-greeter-1.2.0");
+        byte[] g12 = archive(source("acme/greeter", "1.2.0", "up-greeter-1.2.0", "\"acme/hello\": \"^1.0\""),
+                "acme-greeter-1.2.0");
         published(upstream, "composer-up", "g.zip", g12);
         published(upstream, "composer-up", "h.zip", archive(source("acme/hello", "1.1.0", "up-hello-1.1.0"),
                 "acme-hello-up-1.1.0"));
@@ -409,6 +428,8 @@ class ComposerIT extends FormatTck {
         Path viaRemote = newProject("composer-remote");
         require(viaRemote, "acme/greeter:^1.0").ok();
         assertThat(call(viaRemote, "\\Acme\\Greeter\\Greeter::hello()")).isEqualTo("hello from up-greeter-1.2.0");
+        // its dependency came through the remote too: the second instance's acme/hello
+        assertThat(call(viaRemote, "\\Acme\\Hello\\Greeter::hello()")).isEqualTo("hello from up-hello-1.1.0");
         assertThat(lockedPackage(viaRemote, "acme/greeter").path("dist").path("url").asText())
                 .startsWith(ak.url() + "/composer/composer-remote/dist/");
         String distOnUpstream = "GET /composer/composer-up/dist/acme/greeter/1.2.0/" + sha1(g12) + ".zip 200";

@@ -66,6 +66,9 @@ final class ComposerUploads {
                         + " as the URL does");
             }
             String version = version(t.version(), req.queryParam("version").orElse(null), urlVersion);
+            if (version.length() > ComposerVersions.MAX_LENGTH) {
+                throw new InvalidArtifactException("the version is longer than " + ComposerVersions.MAX_LENGTH + " characters");
+            }
             String normalized = ComposerVersions.normalize(version).orElseThrow(() -> new InvalidArtifactException(
                     "invalid version \"" + ComposerNames.printable(version) + "\" (Composer's version syntax: 1.2.3, "
                             + "v1.2.3-beta1, dev-main, 2.x-dev)"));

@@ -16,8 +16,14 @@ import java.util.regex.Pattern;
  * others), and ordered newest first for the metadata documents.
  */
 final class ComposerVersions {
-    /** What a version string may hold here (no spaces, no slashes: it is a path segment too). */
-    private static final Pattern CHARSET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,99}");
+    /**
+     * What a version string may hold here (no spaces, no slashes: it is a path segment too). No length
+     * limit: a normalized version may be longer than the version it came from and must read back as
+     * itself (found by ComposerFuzzTest#version); uploads limit the length ({@link #MAX_LENGTH}).
+     */
+    private static final Pattern CHARSET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*+");
+    /** The longest version an upload may have. */
+    static final int MAX_LENGTH = 100;
     private static final String MODIFIER = "[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d+)*+)?)?([.-]?dev)?";
     private static final Pattern CLASSIC = Pattern.compile("^v?(\\d{1,5}+)(\\.\\d++)?(\\.\\d++)?(\\.\\d++)?" + MODIFIER + "$",
             Pattern.CASE_INSENSITIVE);

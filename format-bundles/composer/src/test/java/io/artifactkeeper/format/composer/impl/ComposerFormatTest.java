@@ -76,6 +76,11 @@ class ComposerFormatTest {
         assertThat(doc.path("notify-batch").asText()).isEqualTo("/composer/hosted/downloads/");
         assertThat(doc.path("packages").isArray()).isTrue();
         assertThat(doc.path("available-packages").toString()).isEqualTo("[\"acme/hello\",\"acme/other\"]");
+        // a package without branches has an empty ~dev document; one that is not here has none
+        Response dev = h.get("hosted", "p2/acme/other~dev.json");
+        assertThat(dev.status()).isEqualTo(200);
+        assertThat(json(dev).path("packages").path("acme/other").isArray()).isTrue();
+        assertThat(json(dev).path("packages").path("acme/other")).isEmpty();
         String etag = r.header("ETag").orElseThrow();
         assertThat(h.request("GET", "hosted", "packages.json").header("If-None-Match", etag).send().status()).isEqualTo(304);
     }
@@ -137,6 +142,8 @@ class ComposerFormatTest {
         assertThat(none.text()).contains("?version=");
         assertThat(put("hosted", "a.zip?version=not a version", ComposerZips.dist("acme/hello", null, "x")).status())
                 .isEqualTo(400);
+        assertThat(put("hosted", "a.zip?version=1." + "0".repeat(120), ComposerZips.dist("acme/hello", null, "x")).status())
+                .as("a version longer than 100 characters").isEqualTo(400);
         assertThat(world.repository("hosted").contents()).as("nothing stored").isEmpty();
         assertThat(put("hosted", "packages/upload/acme/hello/1.0.0", with).status()).isEqualTo(201);
     }
