@@ -70,14 +70,15 @@ class ComposerFuzzTest {
         }
     }
 
-    /** A version string: normalized or refused, never an exception; a normalized one normalizes to itself. */
+    /** A version string: normalized or refused, never an exception; a normalized one is a version too. */
     @FuzzTest(maxDuration = "30s")
     void version(String version) {
         ComposerVersions.normalize(version).ifPresent(n -> {
             assertThat(n).doesNotContain("/").doesNotContain(" ");
-            if (!n.startsWith("dev-")) {
-                assertThat(ComposerVersions.normalize(n)).contains(n);
-            }
+            // a normalized version is a version too (not always the same again: Composer's own parser reads
+            // "1-Stable0" as 1.0.0.0-stable0 and that as 1.0.0.0, a date version 0225025 as 0225.025 and that as
+            // 0225.025.0.0; kept as Composer has them)
+            assertThat(ComposerVersions.normalize(n)).isPresent();
             assertThat(ComposerVersions.compare(n, n)).isZero();
         });
     }

@@ -16,7 +16,7 @@ class ComposerVersionsTest {
     @ParameterizedTest
     @CsvSource({"1.0.0,1.0.0.0", "v1.2,1.2.0.0", "1,1.0.0.0", "1.2.3.4,1.2.3.4", "1.0.0-beta1,1.0.0.0-beta1",
             "1.0.0-b2,1.0.0.0-beta2", "1.0.0-RC.3,1.0.0.0-RC3", "1.0.0-rc1,1.0.0.0-RC1", "1.0.0-alpha,1.0.0.0-alpha",
-            "1.0.0-pl1,1.0.0.0-patch1", "1.0.0-stable,1.0.0.0", "1.0.0+build.5,1.0.0.0", "2.x-dev,2.9999999.9999999.9999999-dev",
+            "1.0.0-pl1,1.0.0.0-patch1", "1.0.0-stable,1.0.0.0", "1.0.0-Stable1,1.0.0.0-stable1", "1.0.0+build.5,1.0.0.0", "2.x-dev,2.9999999.9999999.9999999-dev",
             "1.2.x-dev,1.2.9999999.9999999-dev", "1.0.0-dev,1.0.0.0-dev", "dev-main,dev-main", "master,dev-master",
             "dev-feature.x,dev-feature.x", "20261207,20261207", "2026.12.07,2026.12.07.0"})
     void normalizesAsComposerDoes(String version, String normalized) {
