@@ -27,7 +27,8 @@ import io.artifactkeeper.format.support.Json;
  * v2 at {@code p2/{vendor}/{package}.json} and {@code ~dev.json}, dists at
  * {@code dist/{vendor}/{package}/{version}/{reference}.zip}, download notifications
  * ({@code notify-batch}), and uploads of dist zips ({@code PUT {file}.zip} or
- * {@code PUT packages/upload/{vendor}/{package}/{version}}), for local, remote (a Packagist-protocol
+ * {@code PUT packages/upload/{vendor}/{package}/{version}}) and their removal
+ * ({@code DELETE packages/{vendor}/{package}/{version}}), for local, remote (a Packagist-protocol
  * upstream) and virtual repositories. Errors are JSON ({@code {"status":"error","message":...}}, the
  * shape of Packagist's API); Composer shows the status and message.
  */
@@ -42,6 +43,7 @@ public final class ComposerFormat implements FormatHandler {
     static final String NOTIFY_SLASH = "notify@slash";
     static final String UPLOAD_ZIP = "upload-zip";
     static final String UPLOAD = "upload";
+    static final String DELETE_VERSION = "delete-version";
     private static final List<Route> ROUTES = List.of(
             Route.read(PACKAGES, ComposerMetadata.PACKAGES_JSON).metadata(),
             Route.read(P2, "p2/{vendor}/{file:[^/]+\\.json}").metadata(),
@@ -49,7 +51,8 @@ public final class ComposerFormat implements FormatHandler {
             Route.of(NOTIFY, "POST", "downloads", Access.READ),
             Route.of(NOTIFY_SLASH, "POST", "downloads/", Access.READ),
             Route.of(UPLOAD_ZIP, "PUT", "{file:[^/]+\\.zip}", Access.WRITE),
-            Route.of(UPLOAD, "PUT", "packages/upload/{vendor}/{package}/{version}", Access.WRITE));
+            Route.of(UPLOAD, "PUT", "packages/upload/{vendor}/{package}/{version}", Access.WRITE),
+            Route.of(DELETE_VERSION, "DELETE", "packages/{vendor}/{package}/{version}", Access.DELETE));
     /** A notify-batch body larger than this is refused (Composer sends one line per installed package). */
     private static final int MAX_NOTIFY = 1 << 20;
 
@@ -87,7 +90,10 @@ public final class ComposerFormat implements FormatHandler {
         }
         String dist = ComposerNames.nameOfDistPath(path);
         if (dist != null) {
-            return new ArtifactDescription(dist, null, path.endsWith(".zip") ? ComposerUploads.ZIP_TYPE : null, Map.of());
+            // a remote's cached dist: its version is the path's (unless it had to be hashed there)
+            String version = path.split("/")[3];
+            return new ArtifactDescription(dist, version.startsWith("~") ? null : version,
+                    path.endsWith(".zip") ? ComposerUploads.ZIP_TYPE : null, Map.of());
         }
         if (path.startsWith(ComposerNames.P2) || path.endsWith(".json")) {
             return new ArtifactDescription(null, null, ComposerMetadata.JSON_TYPE, Map.of());
@@ -105,6 +111,8 @@ public final class ComposerFormat implements FormatHandler {
             case NOTIFY, NOTIFY_SLASH -> notifyBatch(req);
             case UPLOAD_ZIP -> ComposerUploads.upload(req, repo, null, null);
             case UPLOAD -> ComposerUploads.upload(req, repo, m.param("vendor") + "/" + m.param("package"),
+                    m.param("version"));
+            case DELETE_VERSION -> ComposerUploads.delete(repo, m.param("vendor") + "/" + m.param("package"),
                     m.param("version"));
             default -> throw new IllegalStateException("route without a handler: " + m.name());
         };

@@ -105,6 +105,28 @@ final class ComposerUploads {
         }
     }
 
+    /** {@code DELETE packages/{vendor}/{package}/{version}}: the version's dist goes (compared normalized). */
+    static FormatResponse delete(RepositoryContext repo, String name, String version) throws IOException {
+        if (!ComposerNames.isName(name)) {
+            throw FormatException.notFound("no package " + ComposerNames.printable(name) + " (not a package name)");
+        }
+        String normalized = ComposerVersions.normalize(version).orElseThrow(() -> FormatException.notFound(
+                "package " + name + " has no version " + ComposerNames.printable(version)));
+        return repo.withLock("composer:" + name, () -> {
+            boolean any = false;
+            for (StoredAsset a : repo.list(ComposerNames.distPrefix(name))) {
+                if (normalized.equals(a.attributes().get(ComposerMetadata.ATTR_NORMALIZED))) {
+                    any |= repo.delete(a.path());
+                }
+            }
+            if (!any) {
+                throw FormatException.notFound("package " + name + " has no version " + ComposerNames.printable(version)
+                        + " in " + repo.key());
+            }
+            return FormatResponse.json(200, "{\"status\":\"success\"}");
+        });
+    }
+
     /** The version from the manifest, the query or the URL: where several are given, they agree. */
     static String version(String manifest, String query, String url) {
         String chosen = null;

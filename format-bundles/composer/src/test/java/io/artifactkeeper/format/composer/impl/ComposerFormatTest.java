@@ -161,6 +161,22 @@ class ComposerFormatTest {
     }
 
     @Test
+    void aVersionIsDeletedAndLeavesTheMetadata() throws Exception {
+        assertThat(put("hosted", "a.zip", ComposerZips.dist("acme/hello", "1.0.0", "one")).status()).isEqualTo(201);
+        assertThat(put("hosted", "b.zip", ComposerZips.dist("acme/hello", "1.1.0", "two")).status()).isEqualTo(201);
+        assertThat(h.request("DELETE", "hosted", "packages/acme/hello/1.0").send().status()).as("1.0 is 1.0.0").isEqualTo(200);
+        assertThat(h.request("DELETE", "hosted", "packages/acme/hello/1.0.0").send().status()).isEqualTo(404);
+        assertThat(h.request("DELETE", "hosted", "packages/acme/nothing/1.0.0").send().status()).isEqualTo(404);
+        assertThat(versions(h.get("hosted", "p2/acme/hello.json"), "acme/hello")).extracting(v -> v.path("version").asText())
+                .containsExactly("1.1.0");
+        assertThat(h.request("DELETE", "hosted", "packages/acme/hello/1.1.0").send().status()).isEqualTo(200);
+        assertThat(h.get("hosted", "p2/acme/hello.json").status()).isEqualTo(404);
+        assertThat(json(h.get("hosted", "packages.json")).path("available-packages")).isEmpty();
+        assertThat(put("hosted", "a.zip", ComposerZips.dist("acme/hello", "1.0.0", "again")).status())
+                .as("a deleted version may be published again").isEqualTo(201);
+    }
+
+    @Test
     void hostileOrBrokenZipsAreRefusedAndNothingIsStored() throws Exception {
         String good = ComposerZips.composerJson("acme/hello", "1.0.0");
         Map<String, byte[]> bad = new LinkedHashMap<>();
@@ -281,6 +297,9 @@ class ComposerFormatTest {
         assertThat(h.get("proxy", path).body()).isEqualTo(packagist.v1);
         assertThat(up.requestsFor("/zip/aaa")).as("cached on first download").isEqualTo(1);
         assertThat(world.repository("proxy").contents()).containsKey(path);
+        assertThat(world.repository("proxy").contents().get(path).name()).isEqualTo("monolog/monolog");
+        assertThat(world.repository("proxy").contents().get(path).version()).as("the cached dist is an artifact with its version")
+                .isEqualTo("1.0.0");
         assertThat(h.get("proxy", "dist/monolog/monolog/1.0.0/zzz.zip").status()).isEqualTo(404);
         assertThat(h.get("proxy", "p2/monolog/none.json").status()).isEqualTo(404);
     }
