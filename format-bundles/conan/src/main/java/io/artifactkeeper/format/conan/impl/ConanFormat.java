@@ -57,6 +57,8 @@ public final class ConanFormat implements FormatHandler {
     /** What Conan 2 reads from the ping: it refuses a remote that does not offer revisions. */
     static final String CAPABILITIES = "revisions";
     static final String TOKEN_NAME = "conan";
+    /** How the platform's API tokens begin (the core's IdentityService.TOKEN_PREFIX). */
+    static final String API_TOKEN_PREFIX = "ak_";
 
     private final DocumentCache documents = new DocumentCache();
     private final ConanResolver resolver = new ConanResolver(documents);
@@ -167,12 +169,14 @@ public final class ConanFormat implements FormatHandler {
             if (colon > 0) {
                 String user = decoded.substring(0, colon);
                 String password = decoded.substring(colon + 1);
+                if (!req.caller().isAnonymous() && password.startsWith(API_TOKEN_PREFIX)) {
+                    // the core accepted it as an API token already: it is no password to check (a failed password
+                    // check would count against the user's login throttle), and it works as Conan's Bearer token
+                    return token(password);
+                }
                 Optional<String> token = repo.issueApiToken(user, password, TOKEN_NAME);
                 if (token.isPresent()) {
                     return token(token.get());
-                }
-                if (!req.caller().isAnonymous() && !password.isEmpty()) {
-                    return token(password);
                 }
             }
         } else if (auth.regionMatches(true, 0, "Bearer ", 0, 7) && !req.caller().isAnonymous()) {

@@ -14,7 +14,7 @@ import io.artifactkeeper.api.format.ProxyPolicy;
  * are content at their own paths ({@code v2/conans/.../files/conanfile.py}), appended to that URL.
  * The API's documents (revision lists, latest, file lists, package searches) are metadata, cached
  * under {@code .upstream/{api path}/index.json}; a recipe search under
- * {@code .upstream/search/{hex of the pattern}[-cs].json}.
+ * {@code .upstream/search/q{hex of the pattern}[-cs].json}.
  */
 final class ConanProxyPolicy implements ProxyPolicy {
     static final String UPSTREAM = ".upstream/";
@@ -28,7 +28,7 @@ final class ConanProxyPolicy implements ProxyPolicy {
 
     /** Where an upstream recipe search is cached. */
     static String searchPath(String pattern, boolean ignoreCase) {
-        return SEARCH + HexFormat.of().formatHex(pattern.getBytes(StandardCharsets.UTF_8)) + (ignoreCase ? "" : "-cs")
+        return SEARCH + "q" + HexFormat.of().formatHex(pattern.getBytes(StandardCharsets.UTF_8)) + (ignoreCase ? "" : "-cs")
                 + ".json";
     }
 
@@ -38,8 +38,8 @@ final class ConanProxyPolicy implements ProxyPolicy {
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        if (path.startsWith(SEARCH) && path.endsWith(".json")) {
-            String hex = path.substring(SEARCH.length(), path.length() - ".json".length());
+        if (path.startsWith(SEARCH + "q") && path.endsWith(".json")) {
+            String hex = path.substring(SEARCH.length() + 1, path.length() - ".json".length());
             boolean cs = hex.endsWith("-cs");
             if (cs) {
                 hex = hex.substring(0, hex.length() - 3);
