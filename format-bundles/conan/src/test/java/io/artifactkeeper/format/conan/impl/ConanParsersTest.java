@@ -84,4 +84,24 @@ class ConanParsersTest {
         // no backtracking blow-up
         assertThat(ConanSearch.glob("*a*a*a*a*a*a*a*a*a*a*a*a*b", "a".repeat(300))).isFalse();
     }
+
+    @Test
+    void aRemoteMapsItsCachePathsToTheUpstreamApi() {
+        ConanProxyPolicy p = new ConanProxyPolicy();
+        java.net.URI base = java.net.URI.create("http://up.example/conan/origin/");
+        assertThat(p.upstreamUri(base, "v2/conans/zlib/1.3.1/_/_/revisions/abc/files/conanfile.py").toString())
+                .isEqualTo("http://up.example/conan/origin/v2/conans/zlib/1.3.1/_/_/revisions/abc/files/conanfile.py");
+        String doc = ConanProxyPolicy.documentPath("v2/conans/zlib/1.3.1/_/_/revisions");
+        assertThat(doc).isEqualTo(".upstream/v2/conans/zlib/1.3.1/_/_/revisions/index.json");
+        assertThat(p.upstreamUri(base, doc).toString()).isEqualTo("http://up.example/conan/origin/v2/conans/zlib/1.3.1/_/_/revisions");
+        assertThat(p.upstreamUri(base, ConanProxyPolicy.searchPath("zlib/*", true)).toString())
+                .isEqualTo("http://up.example/conan/origin/v2/conans/search?q=zlib%2F*");
+        assertThat(p.upstreamUri(base, ConanProxyPolicy.searchPath("Z", false)).toString())
+                .isEqualTo("http://up.example/conan/origin/v2/conans/search?q=Z&ignorecase=False");
+        assertThat(p.upstreamUri(base, ConanProxyPolicy.searchPath("", true)).toString())
+                .isEqualTo("http://up.example/conan/origin/v2/conans/search?q=");
+        assertThat(p.kindOf(doc)).isEqualTo(io.artifactkeeper.api.format.AssetKind.METADATA);
+        assertThat(p.kindOf("v2/conans/zlib/1.3.1/_/_/revisions/abc/files/conanfile.py"))
+                .isEqualTo(io.artifactkeeper.api.format.AssetKind.CONTENT);
+    }
 }
