@@ -95,6 +95,8 @@ record NugetNuspec(String id, NugetVersion version, String title, String descrip
             f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            // deep nesting would make reading text recurse past the stack: no nuspec nests beyond a few levels
+            f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", "64");
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
@@ -187,7 +189,8 @@ record NugetNuspec(String id, NugetVersion version, String title, String descrip
         if (e == null) {
             return null;
         }
-        return bounded(e.getTextContent().strip(), MAX_TEXT);
+        String t = bounded(e.getTextContent().strip(), MAX_TEXT);
+        return t.isEmpty() ? null : t;
     }
 
     private static String bounded(String s, int max) {

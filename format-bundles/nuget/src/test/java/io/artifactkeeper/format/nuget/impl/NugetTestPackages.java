@@ -34,14 +34,21 @@ final class NugetTestPackages {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             for (int i = 0; i < nameAndBytes.length; i += 2) {
-                z.putNextEntry(new ZipEntry((String) nameAndBytes[i]));
+                z.putNextEntry(entry((String) nameAndBytes[i]));
                 z.write((byte[]) nameAndBytes[i + 1]);
                 z.closeEntry();
             }
-            z.putNextEntry(new ZipEntry("lib/netstandard2.0/_._"));
+            z.putNextEntry(entry("lib/netstandard2.0/_._"));
             z.closeEntry();
         }
         return out.toByteArray();
+    }
+
+    /** A fixed time, so that the same package built twice has the same bytes. */
+    private static ZipEntry entry(String name) {
+        ZipEntry e = new ZipEntry(name);
+        e.setTime(1_700_000_000_000L);
+        return e;
     }
 
     /** The multipart body {@code nuget push} sends. */
