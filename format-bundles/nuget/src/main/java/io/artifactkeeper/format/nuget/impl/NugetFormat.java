@@ -64,6 +64,8 @@ public final class NugetFormat implements FormatHandler {
             Route.read("search", "v3/search").metadata(),
             Route.read("autocomplete", "v3/autocomplete").metadata(),
             Route.of("push", "PUT", "{at:(?:api/v2/package/?)?}", Access.WRITE),
+            // NuGet 2 GETs the push URL first, to follow redirects, before it PUTs there
+            Route.read("push-probe", "api/v2/package{slash:/?}"),
             Route.of("unlist", "DELETE", "api/v2/package/{id}/{version}", Access.DELETE),
             Route.of("relist", "POST", "api/v2/package/{id}/{version}", Access.WRITE),
             Route.read("v2-service", "{v2:(?:api/v2/?)?}").metadata(),
@@ -120,6 +122,7 @@ public final class NugetFormat implements FormatHandler {
                 NugetPublisher.push(req, repo);
                 yield FormatResponse.text(201, "Created");
             }
+            case "push-probe" -> FormatResponse.text(200, "PUT a .nupkg here to publish it\n");
             case "unlist", "relist" -> listing(repo, m.param("id"), m.param("version"), m.is("relist"));
             case "v2-service" -> FormatResponse.ok("application/xml;charset=utf-8", NugetV2Feed.serviceDocument(v2Base(repo, m)))
                     .header("DataServiceVersion", "1.0;");
