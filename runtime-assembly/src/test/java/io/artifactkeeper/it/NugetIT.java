@@ -179,7 +179,7 @@ class NugetIT extends FormatTck {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path p = Path.of(dir, "nuget");
             if (!dir.isEmpty() && Files.isExecutable(p)) {
-                Result v = run(Path.of("."), List.of(p.toString(), "help"));
+                Result v = run(Path.of("target", "nuget-it").toAbsolutePath(), List.of(p.toString(), "help"));
                 String first = v.output().lines().filter(l -> l.contains("NuGet Version")).findFirst().orElse("");
                 assertThat(first).as("nuget help: %s", v.output()).isNotEmpty();
                 System.out.println("[nuget-it] client: " + first.trim() + " (" + p + ")");
@@ -189,9 +189,19 @@ class NugetIT extends FormatTck {
         throw new AssertionError("the nuget client is not installed: apt-get install -y nuget (NuGet 2.8 on Mono)");
     }
 
+    /**
+     * Runs a NuGet command in a pseudo-terminal of 160 columns ({@code script}): with its output
+     * redirected, NuGet 2 on Mono sees a console 0 columns wide and its text wrapping never ends (it
+     * wrote millions of lines for {@code nuget help}).
+     */
     private static Result run(Path dir, List<String> cmd) throws Exception {
         Files.createDirectories(dir);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        StringBuilder line = new StringBuilder("stty cols 160 rows 50; exec");
+        for (String c : cmd) {
+            line.append(" '").append(c.replace("'", "'\\''")).append('\'');
+        }
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", line.toString(), "/dev/null").directory(dir.toFile())
+                .redirectErrorStream(true);
         // a home of its own: no user NuGet.Config, no machine cache shared with other runs
         Path home = dir.resolve(".home");
         Files.createDirectories(home);

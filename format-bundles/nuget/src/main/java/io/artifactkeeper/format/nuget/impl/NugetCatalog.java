@@ -61,9 +61,93 @@ final class NugetCatalog {
                 r -> remote(r, lowerId))));
     }
 
-    /** Every package version {@code repo}'s hosted repositories hold (searches; remotes are searched upstream). */
-    Merged all(RepositoryContext repo) throws IOException {
-        return merge(Members.all(repo, Members.bySource(r -> hosted(r, NugetPaths.FLAT), r -> Optional.empty())));
+    /**
+     * A search over {@code repo}: a hosted repository's stored versions whose package matches
+     * {@code matches}, a remote's upstream search answer (its SearchQueryService), merged in member order.
+     */
+    List<NugetEntry> search(RepositoryContext repo, java.util.function.Predicate<NugetEntry> matches, String q,
+            boolean prerelease, boolean semver2) throws IOException {
+        List<List<NugetEntry>> found = Members.values(repo, Members.bySource(
+                r -> Optional.of(stored(r, NugetPaths.FLAT).stream().filter(matches).toList()),
+                r -> upstreamSearch(r, q, prerelease, semver2)));
+        Map<String, NugetEntry> byVersion = new LinkedHashMap<>();
+        for (List<NugetEntry> l : found) {
+            for (NugetEntry e : l) {
+                byVersion.putIfAbsent(e.lowerId() + "/" + e.version().lower(), e);
+            }
+        }
+        List<NugetEntry> out = new ArrayList<>(byVersion.values());
+        out.sort((a, b) -> {
+            int c = a.lowerId().compareTo(b.lowerId());
+            return c != 0 ? c : a.version().compareTo(b.version());
+        });
+        return out;
+    }
+
+    static final int UPSTREAM_SEARCH_TAKE = 100;
+    static final int MAX_UPSTREAM_SEARCH = 16 << 20;
+
+    /** A remote's upstream search for {@code q} (not cached: each query is its own), as entries. */
+    private static Optional<List<NugetEntry>> upstreamSearch(RepositoryContext r, String q, boolean prerelease,
+            boolean semver2) throws IOException {
+        Optional<String> base = NugetUpstream.resource(r, NugetUpstream.SEARCH);
+        if (base.isEmpty()) {
+            return Optional.empty();
+        }
+        String b = base.get().endsWith("/") ? base.get().substring(0, base.get().length() - 1) : base.get();
+        URI uri = URI.create(b + "?q=" + java.net.URLEncoder.encode(q == null ? "" : q, java.nio.charset.StandardCharsets.UTF_8)
+                + "&skip=0&take=" + UPSTREAM_SEARCH_TAKE + "&prerelease=" + prerelease
+                + (semver2 ? "&semVerLevel=2.0.0" : ""));
+        Optional<io.artifactkeeper.api.format.FormatResponse> resp = r.forwardUpstream("GET", uri,
+                Map.of("Accept", "application/json"), java.io.InputStream.nullInputStream());
+        if (resp.isEmpty() || resp.get().status() != 200) {
+            return Optional.empty();
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        io.artifactkeeper.api.format.FormatResponse fr = resp.get();
+        if (fr.bytes() != null) {
+            buf.write(fr.bytes());
+        } else if (fr.writer() != null) {
+            fr.writer().writeTo(new java.io.FilterOutputStream(buf) {
+                @Override
+                public void write(byte[] bytes, int off, int len) throws IOException {
+                    if (buf.size() + len > MAX_UPSTREAM_SEARCH) {
+                        throw new IOException("the upstream's search answer is larger than " + MAX_UPSTREAM_SEARCH);
+                    }
+                    out.write(bytes, off, len);
+                }
+
+                @Override
+                public void write(int x) throws IOException {
+                    write(new byte[] {(byte) x}, 0, 1);
+                }
+            });
+        }
+        JsonNode doc = io.artifactkeeper.format.support.Json.readUpstream(
+                new java.io.ByteArrayInputStream(buf.toByteArray()), MAX_UPSTREAM_SEARCH, "the upstream's search answer");
+        List<NugetEntry> out = new ArrayList<>();
+        for (JsonNode d : doc.path("data")) {
+            String id = d.path("id").asText("");
+            if (!NugetNuspec.isValidId(id)) {
+                continue;
+            }
+            List<String> versions = new ArrayList<>();
+            d.path("versions").forEach(v -> versions.add(v.path("version").asText("")));
+            if (versions.isEmpty()) {
+                versions.add(d.path("version").asText(""));
+            }
+            for (String vs : versions) {
+                Optional<NugetVersion> v = NugetVersion.parse(vs);
+                if (v.isEmpty()) {
+                    continue;
+                }
+                NugetNuspec meta = new NugetNuspec(id, v.get(), text(d, "title"), text(d, "description"),
+                        text(d, "summary"), text(d, "authors"), null, text(d, "tags"), text(d, "projectUrl"),
+                        text(d, "licenseUrl"), text(d, "iconUrl"), false, List.of());
+                out.add(new NugetEntry(meta, true, Instant.EPOCH, -1, null));
+            }
+        }
+        return Optional.of(out);
     }
 
     private static Merged merge(List<Members.Found<Part>> found) {

@@ -258,20 +258,17 @@ public final class NugetFormat implements FormatHandler {
     /** The listed packages of {@code repo}'s hosted repositories matching a query, each with its visible versions. */
     private List<NugetV3.Hit> find(RepositoryContext repo, String q, boolean prerelease, boolean semver2)
             throws IOException {
+        List<String> terms = q == null || q.isBlank() ? List.of() : List.of(lower(q.strip()).split("\\s+"));
         Map<String, List<NugetEntry>> byId = new LinkedHashMap<>();
-        for (NugetEntry e : catalog.all(repo).entries()) {
+        for (NugetEntry e : catalog.search(repo, x -> matches(x.lowerId(), x.meta(), terms), q, prerelease, semver2)) {
             if (!e.listed() || (!prerelease && e.version().isPrerelease()) || (!semver2 && e.version().isSemVer2())) {
                 continue;
             }
             byId.computeIfAbsent(e.lowerId(), k -> new ArrayList<>()).add(e);
         }
-        List<String> terms = q == null || q.isBlank() ? List.of() : List.of(lower(q.strip()).split("\\s+"));
         List<NugetV3.Hit> hits = new ArrayList<>();
         for (Map.Entry<String, List<NugetEntry>> e : byId.entrySet()) {
-            NugetNuspec meta = e.getValue().get(e.getValue().size() - 1).meta();
-            if (matches(e.getKey(), meta, terms)) {
-                hits.add(new NugetV3.Hit(e.getKey(), e.getValue()));
-            }
+            hits.add(new NugetV3.Hit(e.getKey(), e.getValue()));
         }
         String exact = terms.size() == 1 ? terms.get(0) : "";
         hits.sort((a, b) -> a.lowerId().equals(exact) ? -1 : b.lowerId().equals(exact) ? 1 : a.lowerId().compareTo(b.lowerId()));

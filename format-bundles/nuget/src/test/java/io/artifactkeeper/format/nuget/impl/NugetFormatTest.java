@@ -294,5 +294,9 @@ class NugetFormatTest {
         assertThat(h.get("group", "package/Far.Away/1.0.0").body()).isEqualTo(pkg.body());
         assertThat(h.get("group", "package/Near/1.0.0").status()).isEqualTo(200);
         assertThat(h.get("proxy", "v3/index.json").text()).contains("http://ak.test/nuget/proxy/v3-flatcontainer/");
+        // a search through the virtual asks the hosted member's packages and the remote's upstream search
+        assertThat(texts(json(h.get("group", "v3/search?q=")).path("data"), "id")).containsExactly("Far.Away", "Near");
+        assertThat(texts(json(h.get("group", "v3/search?q=far")).path("data"), "id")).containsExactly("Far.Away");
+        assertThat(h.get("group", "Search()?searchTerm='far'&includePrerelease=false").text()).contains("<d:Id>Far.Away</d:Id>");
     }
 }
