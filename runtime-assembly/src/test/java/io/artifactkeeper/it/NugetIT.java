@@ -122,7 +122,8 @@ class NugetIT extends FormatTck {
         // reads are anonymous on the client's repositories (NuGet 2 on Mono cannot keep a password it can decrypt);
         // pushing and deleting need the API key
         repo(ak, "nuget-local", "local", null, true);
-        repo(upstream, "nuget-up", "local", null, false);
+        repo(upstream, "nuget-up", "local", null, true);
+        repo(ak, "nuget-private", "local", null, false);
         repo(ak, "nuget-remote", "remote", upstream.url() + "/nuget/nuget-up/v3/index.json", true);
         repo(ak, "nuget-virtual", "virtual", null, true);
         json(ak, "PUT", "/api/v1/repositories/nuget-virtual/members", Map.of("members", List.of(
@@ -182,7 +183,7 @@ class NugetIT extends FormatTck {
                 Result v = run(Path.of("target", "nuget-it").toAbsolutePath(), List.of(p.toString(), "help"));
                 String first = v.output().lines().filter(l -> l.contains("NuGet Version")).findFirst().orElse("");
                 assertThat(first).as("nuget help: %s", v.output()).isNotEmpty();
-                System.out.println("[nuget-it] client: " + first.trim() + " (" + p + ")");
+                System.out.println("[nuget-it] client: " + first.substring(first.indexOf("NuGet Version")).trim() + " (" + p + ")");
                 return p.toString();
             }
         }
@@ -249,8 +250,10 @@ class NugetIT extends FormatTck {
 
     // --- the real client
 
+    // the upstream instance is stopped by the TCK's last test (order 7): the tests that need it run first
+
     @Test
-    @Order(10)
+    @Order(-2)
     void nugetPushInstallAndDelete() throws Exception {
         Path lib = pack("Hello.Lib", "1.0.0", "");
         Path far = pack("Hello.Far", "2.1.0", "");
@@ -258,15 +261,15 @@ class NugetIT extends FormatTck {
                 + "      <dependency id=\"Hello.Far\" version=\"[2.0.0, 3.0.0)\" />\n    </dependencies>\n");
 
         // push with an API token from our API (nuget sends it as X-NuGet-ApiKey)
-        nuget(tmp, "push", lib.toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/", "-ApiKey", token).ok();
-        nuget(tmp, "push", app.toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/", "-ApiKey", token).ok();
+        nuget(lib.getParent(), "push", lib.getFileName().toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/", "-ApiKey", token).ok();
+        nuget(app.getParent(), "push", app.getFileName().toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/", "-ApiKey", token).ok();
         // ... and with user:password as the key, to the second instance (the remote's upstream)
-        nuget(tmp, "push", far.toString(), "-Source", feed(upstream, "nuget-up") + "api/v2/package/", "-ApiKey",
+        nuget(far.getParent(), "push", far.getFileName().toString(), "-Source", feed(upstream, "nuget-up") + "api/v2/package/", "-ApiKey",
                 "admin:" + Distribution.ADMIN_PASSWORD).ok();
-        Result wrongKey = nuget(tmp, "push", lib.toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/",
+        Result wrongKey = nuget(lib.getParent(), "push", lib.getFileName().toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/",
                 "-ApiKey", "admin:wrong").fails();
         assertThat(wrongKey.output()).containsIgnoringCase("unauthorized");
-        Result again = nuget(tmp, "push", lib.toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/", "-ApiKey",
+        Result again = nuget(lib.getParent(), "push", lib.getFileName().toString(), "-Source", feed(ak, "nuget-local") + "api/v2/package/", "-ApiKey",
                 token).fails();
         assertThat(again.output()).as("a second push of a version").containsIgnoringCase("conflict");
         assertThat(ak.getBytes("/nuget/nuget-local/package/Hello.Lib/1.0.0", null).body()).isEqualTo(Files.readAllBytes(lib));
@@ -300,6 +303,21 @@ class NugetIT extends FormatTck {
                 .at("/items/0/items/0/catalogEntry/listed").asBoolean()).isTrue();
     }
 
+    /**
+     * A push to a private repository: NuGet 2 GETs the push URL without credentials first (to follow
+     * redirects) and is answered 401 there; the PUT with the API key must still go through.
+     */
+    @Test
+    @Order(14)
+    void nugetPushesToAPrivateRepository() throws Exception {
+        Path pkg = pack("Private.Pkg", "1.0.0", "");
+        nuget(pkg.getParent(), "push", pkg.getFileName().toString(), "-Source", feed(ak, "nuget-private") + "api/v2/package/",
+                "-ApiKey", token).ok();
+        assertThat(ak.getBytes("/nuget/nuget-private/package/Private.Pkg/1.0.0", ak.adminBasic()).body())
+                .isEqualTo(Files.readAllBytes(pkg));
+        assertThat(ak.getBytes("/nuget/nuget-private/package/Private.Pkg/1.0.0", null).statusCode()).isEqualTo(401);
+    }
+
     private JsonNode getJson(Distribution d, String path) throws Exception {
         HttpResponse<String> r = d.send("GET", path, d.adminBasic(), null, null);
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
@@ -319,7 +337,7 @@ class NugetIT extends FormatTck {
      * download, search and autocomplete; each through local, virtual and remote repositories.
      */
     @Test
-    @Order(11)
+    @Order(-1)
     void theV3RequestsOfTheDotnetClient() throws Exception {
         publish(ak, "nuget-local", new Sample("V3.Pkg", nupkg("V3.Pkg", "1.0.0", "v3 one")));
         publish(ak, "nuget-local", new Sample("V3.Pkg", nupkg("V3.Pkg", "2.0.0-beta.1+sha.abc", "v3 two")));
@@ -349,9 +367,11 @@ class NugetIT extends FormatTck {
         String search = resource(index, "SearchQueryService/3.5.0");
         JsonNode hits = getUrl(search + "?q=" + URLEncoder.encode("v3", StandardCharsets.UTF_8)
                 + "&skip=0&take=20&prerelease=true&semVerLevel=2.0.0");
-        assertThat(hits.at("/data/0/id").asText()).isEqualTo("V3.Pkg");
-        assertThat(hits.at("/data/0/version").asText()).isEqualTo("2.0.0-beta.1+sha.abc");
-        JsonNode stable = getUrl(search + "?q=v3&prerelease=false");
+        // the virtual's search: its local member's packages and its remote's upstream search
+        assertThat(hits.at("/data/0/id").asText()).isEqualTo("V3.Far");
+        assertThat(hits.at("/data/1/id").asText()).isEqualTo("V3.Pkg");
+        assertThat(hits.at("/data/1/version").asText()).isEqualTo("2.0.0-beta.1+sha.abc");
+        JsonNode stable = getUrl(search + "?q=v3.pkg&prerelease=false");
         assertThat(stable.at("/data/0/version").asText()).isEqualTo("1.0.0");
         String auto = resource(index, "SearchAutocompleteService");
         assertThat(getUrl(auto + "?q=v3.p").path("data").get(0).asText()).isEqualTo("V3.Pkg");

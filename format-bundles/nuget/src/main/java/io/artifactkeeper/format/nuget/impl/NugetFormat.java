@@ -64,8 +64,9 @@ public final class NugetFormat implements FormatHandler {
             Route.read("search", "v3/search").metadata(),
             Route.read("autocomplete", "v3/autocomplete").metadata(),
             Route.of("push", "PUT", "{at:(?:api/v2/package/?)?}", Access.WRITE),
-            // NuGet 2 GETs the push URL first, to follow redirects, before it PUTs there
-            Route.read("push-probe", "api/v2/package{slash:/?}"),
+            // NuGet 2 GETs the push URL without credentials first, to follow redirects, before it PUTs there
+            // with its key: a 401 there makes it ask for a password. It learns nothing but that the URL is one.
+            Route.of("push-probe", "GET HEAD", "api/v2/package{slash:/?}", Access.NONE),
             Route.of("unlist", "DELETE", "api/v2/package/{id}/{version}", Access.DELETE),
             Route.of("relist", "POST", "api/v2/package/{id}/{version}", Access.WRITE),
             Route.read("v2-service", "{v2:(?:api/v2/?)?}").metadata(),
