@@ -164,7 +164,15 @@ class NugetIT extends FormatTck {
     // --- the nuget client
 
     record Result(int exit, String output) {
+        /**
+         * Success; or Mono aborting on its way out (a runtime assertion in mono-threads.c, seen once after
+         * "Your package was pushed."): every caller checks the command's effect on the server or on disk.
+         */
         Result ok() {
+            if (exit == 134 && output.contains("Native Crash Reporting") && output.contains("mono-threads.c")) {
+                System.out.println("[nuget-it] Mono aborted at exit (runtime assertion); the outcome is checked next");
+                return this;
+            }
             assertThat(exit).as("exit code; output:\n" + output).isZero();
             return this;
         }
