@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * Ruby's {@code Marshal} format 4.8, written and read here (RubyGems serves its legacy indexes and
  * quick gemspecs in it). Values map to Java as: {@code nil} null, {@code true}/{@code false}
- * Boolean, Integer Long (BigInteger beyond), Float Double, String String (UTF-8 when it carries an
+ * Boolean, Integer Long (BigInteger beyond 64 bits, however it was written), Float Double, String String (UTF-8 when it carries an
  * encoding, ISO-8859-1 for binary strings, so no byte is lost), Symbol {@link Sym}, Array List,
  * Hash Map (insertion order), an object {@link RObject}, a {@code marshal_dump}ed object
  * {@link UserMarshal} ({@code Gem::Version}, {@code Gem::Requirement}), a {@code _dump}ed one
@@ -418,8 +418,9 @@ final class RubyMarshal {
                     for (int i = 0; i < words * 2; i++) {
                         be[be.length - 1 - i] = (byte) u8();
                     }
-                    BigInteger v = new BigInteger(be);
-                    Object out = sign == '-' ? v.negate() : v;
+                    BigInteger v = sign == '-' ? new BigInteger(be).negate() : new BigInteger(be);
+                    // Ruby has one Integer: a Bignum that fits is the same value as a Fixnum of it
+                    Object out = v.bitLength() < 64 ? (Object) v.longValue() : v;
                     entry(out);
                     return out;
                 }

@@ -33,9 +33,12 @@ class RubyMarshalTest {
     void readsRubysScalarsIntegersAndLinks() throws Exception {
         List<?> v = (List<?>) RubyMarshal.load(ruby("ruby-misc"));
         assertThat(new ArrayList<Object>(v.subList(0, 19))).containsExactly(null, true, false, 0L, 1L, -1L, 122L, 123L, -123L, -124L, 255L, 256L,
-                -256L, 65536L, (1L << 30) - 1, -(1L << 30), BigInteger.ONE.shiftLeft(30),
+                -256L, 65536L, (1L << 30) - 1, -(1L << 30), 1L << 30,
                 BigInteger.TWO.pow(64).add(BigInteger.valueOf(5)), BigInteger.TWO.pow(70).negate());
         assertThat(v.get(19)).isEqualTo(1.5);
+        // found by RubygemsFuzzTest#marshal: a 4-byte Fixnum beyond 2^30 and the Bignum we write for it are one value
+        assertThat(RubyMarshal.load(new byte[] {4, 8, 'i', 4, 0, 0, 0, 0x42})).isEqualTo(0x42000000L);
+        assertThat(RubyMarshal.load(RubyMarshal.dump(0x42000000L))).isEqualTo(0x42000000L);
         assertThat(v.get(20)).isEqualTo("bin");
         assertThat(v.get(21)).isEqualTo(new Sym("sym"));
         assertThat(v.get(22)).as("a symbol link").isEqualTo(new Sym("sym"));
