@@ -40,8 +40,9 @@ final class GemArchive {
         Map<String, String> sha256 = new LinkedHashMap<>();
         byte[][] checksums = new byte[1][];
         String[] problem = new String[1];
+        Tail tail = new Tail(gem);
         try {
-            SafeArchive.tar(gem, OUTER, (entry, content) -> {
+            SafeArchive.tar(tail, OUTER, (entry, content) -> {
                 String name = entry.name();
                 if (entry.isDirectory()) {
                     return true;
@@ -95,6 +96,11 @@ final class GemArchive {
         if (problem[0] != null) {
             throw new InvalidArtifactException(problem[0]);
         }
+        if (tail.trailingZeros() < 1024) {
+            // a tar cut off between two entries reads as a shorter archive: only the end-of-archive
+            // blocks (two zero blocks, which gem always writes) tell that it is whole
+            throw new InvalidArtifactException("the .gem is truncated: its tar has no end-of-archive blocks");
+        }
         if (spec[0] == null) {
             throw new InvalidArtifactException("the .gem has no metadata.gz: it is not a gem built by `gem build`");
         }
@@ -120,6 +126,52 @@ final class GemArchive {
                 throw new InvalidArtifactException("checksums.yaml.gz gives another SHA-256 for " + f
                         + " than its bytes have: the gem was altered or damaged");
             }
+        }
+    }
+
+    /** Counts the zero bytes at the end of what was read (SafeArchive reads a tar to its end). */
+    private static final class Tail extends java.io.FilterInputStream {
+        private long zeros;
+
+        Tail(InputStream in) {
+            super(in);
+        }
+
+        long trailingZeros() {
+            return zeros;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                zeros = b == 0 ? zeros + 1 : 0;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            for (int i = off; i < off + n; i++) {
+                zeros = b[i] == 0 ? zeros + 1 : 0;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // read what is skipped, so that every byte is seen
+            long done = 0;
+            byte[] buf = new byte[8192];
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
         }
     }
 

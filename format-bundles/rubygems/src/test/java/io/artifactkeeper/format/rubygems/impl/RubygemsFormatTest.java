@@ -168,7 +168,7 @@ class RubygemsFormatTest {
         int at = indexOf(tampered, "data.tar.gz".getBytes(StandardCharsets.UTF_8)) + 512 + 20;
         tampered[at] ^= 0x55;
         List<byte[]> bad = List.of(new byte[0], "not a gem".getBytes(StandardCharsets.UTF_8),
-                Arrays.copyOf(good, good.length / 2), TestGems.gem(TestGems.gemspec("demo", "1.0.0", "ruby"), traversal, true),
+                Arrays.copyOf(good, good.length / 2), cutAfterData(good), TestGems.gem(TestGems.gemspec("demo", "1.0.0", "ruby"), traversal, true),
                 TestGems.tar(outerSlip), TestGems.gem("name: demo\nversion: [1]\n", Map.of(), false),
                 TestGems.gem(TestGems.gemspec("de mo", "1.0.0", "ruby"), Map.of(), false),
                 TestGems.gem(TestGems.gemspec("demo", "1.0.0; rm", "ruby"), Map.of(), false),
@@ -238,6 +238,13 @@ class RubygemsFormatTest {
                 up.harness().get("origin", "gems/remote-only-3.0.0.gem").body());
         assertThat(h.get("all", "quick/Marshal.4.8/remote-only-3.0.0.gemspec.rz").status()).isEqualTo(200);
         assertThat(RubyMarshal.load(h.get("all", "api/v1/dependencies?gems=demo").body())).asList().hasSize(2);
+    }
+
+    /** The gem without checksums.yaml.gz and the end-of-archive blocks: cut exactly between two entries. */
+    private static byte[] cutAfterData(byte[] gem) {
+        int at = indexOf(gem, "checksums.yaml.gz".getBytes(StandardCharsets.UTF_8));
+        assertThat(at % 512).as("the checksums entry's header starts a block").isZero();
+        return Arrays.copyOf(gem, at);
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
