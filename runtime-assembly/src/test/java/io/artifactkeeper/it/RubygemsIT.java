@@ -250,7 +250,7 @@ class RubygemsIT extends FormatTck {
         Path good = buildGem("ak-bad", "1.0.0", "good bytes", null);
         byte[] gemBytes = Files.readAllBytes(good);
         long before = artifacts("gems");
-        // not a tar; a truncated gem; entries climbing out (outer and in data.tar.gz); metadata that is not a gemspec
+        // not a tar; a truncated gem (half of it ends exactly between two tar entries); entries climbing out (outer and in data.tar.gz); metadata that is not a gemspec
         Path slip = rubyTar("slip.gem", "data.tar.gz", "../../evil.rb", good);
         Path innerSlip = rubyTar("inner-slip.gem", "inner", "../../evil.rb", good);
         Path badMeta = rubyTar("bad-meta.gem", "metadata", "name: [1, 2]\nversion: x y\n", good);
@@ -262,9 +262,7 @@ class RubygemsIT extends FormatTck {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
             assertThat(r.body()).isNotBlank();
         }
-        // gem push prints our message for a refused gem
-        assertThat(gem(ak, token, "push", slip.toString(), "--host", source(ak, "gems")).output())
-                .doesNotContain("Successfully registered").contains("refused");
+        // (gem push checks a gem itself before sending it and refuses these: the requests above are what it would send)
         // a file name that disagrees with the gemspec, through the upload route and the artifacts API
         HttpResponse<String> named = ak.send("PUT", "/gems/gems/gems/ak-bad-2.0.0.gem", token, "application/octet-stream",
                 gemBytes);
