@@ -49,7 +49,7 @@ final class RepoDataWriter {
     }
 
     /** A generated file and what repomd.xml says about it. */
-    record DataFile(String type, String path, byte[] bytes, String checksum, String openChecksum, long openSize) {
+    record DataFile(String dataType, String path, byte[] bytes, String checksum, String openChecksum, long openSize) {
     }
 
     /** The whole generated set: repomd.xml and the files it names, by path below the repository. */
@@ -235,8 +235,8 @@ final class RepoDataWriter {
 
     private static void file(XMLStreamWriter w, String ns, RpmPackage.FileEntry f) throws XMLStreamException {
         w.writeStartElement(ns, "file");
-        if (f.type() != null) {
-            w.writeAttribute("type", f.type());
+        if (f.fileType() != null) {
+            w.writeAttribute("type", f.fileType());
         }
         w.writeCharacters(clean(f.path()));
         w.writeEndElement();
@@ -304,7 +304,7 @@ final class RepoDataWriter {
             simple(w, "revision", Long.toString(revision));
             for (DataFile f : files) {
                 w.writeStartElement(NS_REPO, "data");
-                w.writeAttribute("type", f.type());
+                w.writeAttribute("type", f.dataType());
                 nl(w);
                 checksum(w, "checksum", f.checksum());
                 if (f.openChecksum() != null) {

@@ -31,8 +31,8 @@ record RpmPackage(String name, String arch, String epoch, String version, String
     record Dep(String name, String flags, String epoch, String ver, String rel, boolean pre) {
     }
 
-    /** A file: {@code type} is null for a plain file, {@code dir} or {@code ghost}. */
-    record FileEntry(String path, String type) {
+    /** A file: {@code fileType} is null for a plain file, {@code dir} or {@code ghost}. */
+    record FileEntry(String path, String fileType) {
     }
 
     record Changelog(String author, long date, String text) {
