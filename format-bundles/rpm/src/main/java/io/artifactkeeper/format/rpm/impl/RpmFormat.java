@@ -149,12 +149,18 @@ public final class RpmFormat implements FormatHandler {
     StoredAsset storePackage(RepositoryContext repo, InputStream body, String path) throws IOException {
         SigningSettings signing = repo.signing();
         Recording rec = new Recording(body);
-        RpmPackage pkg = RpmPackage.fromFile(RpmFile.read(rec));
-        if (signing.requireSignatures() && !pkg.signed()) {
+        RpmFile file = RpmFile.read(rec);
+        RpmPackage pkg = RpmPackage.fromFile(file);
+        byte[] prefix = rec.recorded();
+        if (signing.signPackages() && signing.signer().isPresent() && !pkg.signed()) {
+            // sign_packages: the repository's key signs the header, as rpmsign --addsign would
+            prefix = signPackage(prefix, file, signing.signer().get());
+        } else if (signing.requireSignatures() && !pkg.signed()) {
             throw FormatException.badRequest("repository " + repo.key() + " requires signed packages; " + pkg.nevra()
                     + " carries no OpenPGP signature (sign it with rpm --addsign)");
         }
         String target = path != null ? path : PACKAGES + pkg.fileName();
+        byte[] signedPrefix = prefix;
         return repo.withLock("packages", () -> {
             for (StoredAsset a : repo.findByName(pkg.name())) {
                 RpmPackage other = RpmPackage.fromMap(a.attributes());
@@ -165,9 +171,17 @@ public final class RpmFormat implements FormatHandler {
             if (repo.peek(target).isPresent()) {
                 throw FormatException.conflict(target + " already exists");
             }
-            InputStream replay = new SequenceInputStream(new ByteArrayInputStream(rec.recorded()), body);
+            InputStream replay = new SequenceInputStream(new ByteArrayInputStream(signedPrefix), body);
             return repo.put(target, replay, PutOptions.defaults().withOverwrite(PutOptions.Overwrite.DENY));
         });
+    }
+
+    private static byte[] signPackage(byte[] prefix, RpmFile file, RepositorySigner signer) throws IOException {
+        try {
+            return RpmPackageSigner.sign(prefix, file, signer);
+        } catch (UnsupportedOperationException e) {
+            throw new FormatException(409, "SIGNING_KEY", "the repository's signing key cannot sign packages: " + e.getMessage());
+        }
     }
 
     private static void storeModules(RepositoryContext repo, InputStream body) throws IOException {

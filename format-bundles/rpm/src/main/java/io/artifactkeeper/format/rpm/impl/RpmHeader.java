@@ -48,6 +48,16 @@ final class RpmHeader {
         return size;
     }
 
+    /** The checked index entries, by tag. */
+    java.util.Collection<Entry> entries() {
+        return entries.values();
+    }
+
+    /** The bytes of an entry's elements, as in the data store. */
+    byte[] raw(Entry e) {
+        return java.util.Arrays.copyOfRange(data, e.offset(), e.end());
+    }
+
     boolean has(int tag) {
         return entries.containsKey(tag);
     }

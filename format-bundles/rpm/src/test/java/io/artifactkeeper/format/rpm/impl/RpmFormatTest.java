@@ -252,4 +252,37 @@ class RpmFormatTest {
         assertThat(h.get("group", "repodata/repomd.xml.key").text()).isEqualTo(own.publicKeyText());
         assertThat(h.get("group", "repodata/repomd.xml.asc").status()).isEqualTo(200);
     }
+
+    @Test
+    void signPackagesSignsTheHeaderAsRpmsignDoesAndRpmAgrees() throws Exception {
+        RepositorySigner key = signer("pk");
+        world.local("signing").signing(new SigningSettings(Optional.of(key), true, true, true));
+        // a package made by rpmbuild (the fuzz seed), unsigned
+        byte[] built;
+        try (var in = getClass().getResourceAsStream("RpmFuzzTestInputs/header/rpmbuild-noarch.rpm")) {
+            built = in.readAllBytes();
+        }
+        assertThat(RpmPackage.fromFile(RpmFile.read(new ByteArrayInputStream(built))).signed()).isFalse();
+        Response r = upload("signing", built);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        var stored = world.repository("signing").contents().get("packages/hello-ak-1.0-1.noarch.rpm");
+        assertThat(stored.attributes().get("signature")).isEqualTo(Map.of("signed", true, "tag", "RSAHEADER", "algorithm",
+                "RSA", "key_id", key.fingerprint().substring(key.fingerprint().length() - 16)));
+        byte[] signed = h.get("signing", "packages/hello-ak-1.0-1.noarch.rpm").body();
+        Path root = Files.createDirectories(tmp.resolve("rpmroot"));
+        Path pub = Files.writeString(tmp.resolve("key.asc"), key.publicKeyText());
+        Path file = Files.write(tmp.resolve("signed.rpm"), signed);
+        assertThat(run("rpm", "--root", root.toString(), "-K", file.toString())).contains("SIGNATURES NOT OK");
+        run("rpm", "--root", root.toString(), "--import", pub.toString());
+        String k = run("rpm", "--root", root.toString(), "-K", file.toString());
+        assertThat(k).contains("digests signatures OK");
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        System.out.println(String.join(" ", cmd) + " -> " + p.exitValue() + ": " + out);
+        return out;
+    }
 }
