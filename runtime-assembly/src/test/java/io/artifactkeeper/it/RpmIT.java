@@ -149,6 +149,11 @@ class RpmIT extends FormatTck {
         String pubKey = ak.send("GET", "/rpm/rpm-local/repodata/repomd.xml.key", ak.adminBasic(), null, null).body();
         assertThat(pubKey).contains("BEGIN PGP PUBLIC KEY BLOCK");
         Path akRepoKey = Files.writeString(work.resolve("ak-repo.asc"), pubKey);
+        // the signing API serves the same key for the repository
+        HttpResponse<String> apiKey = ak.send("GET", "/api/v1/signing/repositories/rpm-virtual/public-key", ak.adminBasic(),
+                null, null);
+        assertThat(apiKey.statusCode()).isEqualTo(200);
+        assertThat(apiKey.body()).isEqualTo(pubKey);
 
         dnfInstall("rpm-local", akRepoKey, "hello-ak", "hello from local");
         // the remote re-signs its upstream's repomd.xml with its own key (the same key as the others here)

@@ -44,4 +44,21 @@ class RpmFuzzTest {
             assertThat(e).isInstanceOf(RpmFormatException.class);
         }
     }
+
+    /**
+     * An upstream's primary.xml (as a remote reads it for a virtual repository's merged index): the
+     * packages it lists, each with a name and a location, or the upstream's fault (502), never another
+     * exception; no DTD or external entity is read.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void upstreamPrimary(byte[] xml) throws IOException {
+        try {
+            for (RepoDataReader.Listed l : RepoDataReader.primary(new ByteArrayInputStream(xml))) {
+                assertThat(l.pkg().name()).isNotNull();
+                assertThat(l.href()).isNotNull();
+            }
+        } catch (FormatException e) {
+            assertThat(e.status()).isEqualTo(502);
+        }
+    }
 }
