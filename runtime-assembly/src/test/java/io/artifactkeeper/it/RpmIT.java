@@ -161,6 +161,17 @@ class RpmIT extends FormatTck {
         dnfInstall("rpm-virtual", akRepoKey, "hello-ak", "hello from local");
         dnfInstall("rpm-virtual", akRepoKey, "other-ak", "other from upstream");
 
+        // with another repository key (the upstream's) dnf refuses our repomd.xml: repo_gpgcheck is in force
+        String upPub = upstream.send("GET", "/rpm/rpm-up/repodata/repomd.xml.key", upstream.adminBasic(), null, null).body();
+        assertThat(upPub).contains("BEGIN PGP PUBLIC KEY BLOCK").isNotEqualTo(pubKey);
+        Path wrongKey = Files.writeString(work.resolve("wrong-repo.asc"), upPub);
+        Path wrongRoot = Files.createDirectories(work.resolve("root-wrong-key"));
+        Run refused = dnf("rpm-local", wrongKey, "hello-ak", wrongRoot);
+        System.out.printf("[rpm] dnf install with the wrong repository key: exit %d%n%s%n", refused.code, refused.out);
+        assertThat(refused.code).as("dnf with the wrong repository key: %s", refused.out).isNotZero();
+        assertThat(refused.out).containsIgnoringCase("GPG");
+        assertThat(wrongRoot.resolve("usr/share/hello-ak/marker.txt")).doesNotExist();
+
         // rpm -K of the downloaded package, with the packager's key imported into a fresh rpm database
         Path root = Files.createDirectories(work.resolve("k-root"));
         assertThat(run(work, Map.of(), 120, "rpm", "--root", root.toString(), "--import", packagerKey.toString()).code).isZero();
@@ -172,9 +183,6 @@ class RpmIT extends FormatTck {
         assertThat(k.code).isZero();
         assertThat(k.out).contains("digests signatures OK");
 
-        // a tampered repomd.xml.asc check: the signature from the upstream's key does not verify with ours
-        String upPub = upstream.send("GET", "/rpm/rpm-up/repodata/repomd.xml.key", upstream.adminBasic(), null, null).body();
-        assertThat(upPub).contains("BEGIN PGP PUBLIC KEY BLOCK").isNotEqualTo(pubKey);
     }
 
     /** {@code dnf install} into a fresh install root with package and repository signature checks on. */
@@ -184,19 +192,23 @@ class RpmIT extends FormatTck {
         assertThat(run(work, Map.of(), 120, "rpm", "--root", root.toString(), "--import", packagerKey.toString()).code)
                 .isZero();
         assertThat(run(work, Map.of(), 120, "rpm", "--root", root.toString(), "--import", repoKey.toString()).code).isZero();
-        String url = ak.url() + "/rpm/" + repo;
         long t0 = System.nanoTime();
-        Run r = run(work, Map.of(), 600, "dnf", "-y", "--installroot=" + root, "--releasever=1", "--setopt=reposdir=/dev/null",
-                "--disableplugin=*", "--setopt=install_weak_deps=False", "--setopt=cachedir=" + root.resolve("cache"),
-                "--repofrompath=x," + url, "--setopt=x.gpgcheck=1", "--setopt=x.repo_gpgcheck=1",
-                "--setopt=x.gpgkey=file://" + repoKey + ",file://" + packagerKey, "--setopt=x.username=admin",
-                "--setopt=x.password=" + PW, "install", pkg);
+        Run r = dnf(repo, repoKey, pkg, root);
         System.out.printf("[rpm] dnf install %s from %s: exit %d in %d ms%n%s%n", pkg, repo, r.code,
                 (System.nanoTime() - t0) / 1_000_000, r.out);
         assertThat(r.code).as("dnf install %s from %s: %s", pkg, repo, r.out).isZero();
         Run q = run(work, Map.of(), 120, "rpm", "--root", root.toString(), "-q", pkg);
         assertThat(q.code).as(q.out).isZero();
         assertThat(Files.readString(root.resolve("usr/share/" + pkg + "/marker.txt")).strip()).isEqualTo(marker);
+    }
+
+    /** dnf install with gpgcheck=1 and repo_gpgcheck=1, the keys given as gpgkey (repository key, packager key). */
+    private Run dnf(String repo, Path repoKey, String pkg, Path root) throws Exception {
+        return run(work, Map.of(), 600, "dnf", "-y", "--installroot=" + root, "--releasever=1", "--setopt=reposdir=/dev/null",
+                "--disableplugin=*", "--setopt=install_weak_deps=False", "--setopt=cachedir=" + root.resolve("cache"),
+                "--repofrompath=x," + ak.url() + "/rpm/" + repo, "--setopt=x.gpgcheck=1", "--setopt=x.repo_gpgcheck=1",
+                "--setopt=x.gpgkey=file://" + repoKey + ",file://" + packagerKey, "--setopt=x.username=admin",
+                "--setopt=x.password=" + PW, "install", pkg);
     }
 
     @Test
