@@ -202,6 +202,43 @@ class RpmIT extends FormatTck {
         assertThat(Files.readString(root.resolve("usr/share/" + pkg + "/marker.txt")).strip()).isEqualTo(marker);
     }
 
+    @Test
+    @Order(0)
+    void signPackagesSignsUnsignedUploadsWithTheRepositoryKey() throws Exception {
+        create(ak, "rpm-signs", "local", null);
+        HttpResponse<String> k = ak.json("POST", "/api/v1/signing/keys", ak.adminBasic(), Map.of("name", "rpm-signs", "key_type",
+                "gpg", "algorithm", "rsa4096", "uid_name", "RpmIT signs", "uid_email", "signs@example.org"));
+        assertThat(k.statusCode()).as(k.body()).isBetween(200, 201);
+        String keyId = Distribution.parse(k).get("id").asText();
+        HttpResponse<String> c = ak.json("POST", "/api/v1/signing/repositories/rpm-signs/config", ak.adminBasic(),
+                Map.of("signing_key_id", keyId, "sign_metadata", true, "sign_packages", true, "require_signatures", true));
+        assertThat(c.statusCode()).as(c.body()).isBetween(200, 201);
+        Path unsigned = rpmbuild("signed-here", "1.0", "signed by the server");
+        HttpResponse<String> r = ak.send("POST", "/rpm/rpm-signs/upload", ak.adminBasic(), "application/x-rpm",
+                Files.readAllBytes(unsigned));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        Path repoKey = Files.writeString(work.resolve("signs.asc"),
+                ak.send("GET", "/rpm/rpm-signs/repodata/repomd.xml.key", ak.adminBasic(), null, null).body());
+        // rpm -K with the repository key alone: the server's signature over the header
+        Path kroot = Files.createDirectories(work.resolve("signs-k"));
+        assertThat(run(work, Map.of(), 120, "rpm", "--root", kroot.toString(), "--import", repoKey.toString()).code).isZero();
+        Path dl = Files.write(work.resolve("signed-here.rpm"),
+                ak.getBytes("/rpm/rpm-signs/packages/signed-here-1.0-1.noarch.rpm", ak.adminBasic()).body());
+        Run check = run(work, Map.of(), 120, "rpm", "--root", kroot.toString(), "-K", dl.toString());
+        System.out.println("[rpm] rpm -K of a package signed by sign_packages: " + check.out.strip());
+        assertThat(check.out).contains("digests signatures OK");
+        // and dnf installs it with gpgcheck=1 and repo_gpgcheck=1, trusting the repository key only
+        Path root = Files.createDirectories(work.resolve("root-signs"));
+        assertThat(run(work, Map.of(), 120, "rpm", "--root", root.toString(), "--import", repoKey.toString()).code).isZero();
+        Run d = run(work, Map.of(), 600, "dnf", "-y", "--installroot=" + root, "--releasever=1", "--setopt=reposdir=/dev/null",
+                "--disableplugin=*", "--setopt=cachedir=" + root.resolve("cache"), "--repofrompath=x," + ak.url() + "/rpm/rpm-signs",
+                "--setopt=x.gpgcheck=1", "--setopt=x.repo_gpgcheck=1", "--setopt=x.gpgkey=file://" + repoKey,
+                "--setopt=x.username=admin", "--setopt=x.password=" + PW, "install", "signed-here");
+        System.out.printf("[rpm] dnf install of a package signed by sign_packages: exit %d%n", d.code);
+        assertThat(d.code).as(d.out).isZero();
+        assertThat(Files.readString(root.resolve("usr/share/signed-here/marker.txt")).strip()).isEqualTo("signed by the server");
+    }
+
     /** dnf install with gpgcheck=1 and repo_gpgcheck=1, the keys given as gpgkey (repository key, packager key). */
     private Run dnf(String repo, Path repoKey, String pkg, Path root) throws Exception {
         return run(work, Map.of(), 600, "dnf", "-y", "--installroot=" + root, "--releasever=1", "--setopt=reposdir=/dev/null",
