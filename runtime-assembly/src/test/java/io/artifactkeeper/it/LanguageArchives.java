@@ -58,12 +58,15 @@ final class LanguageArchives {
         System.arraycopy(b, 0, h, off, b.length);
     }
 
-    /** A zip of name/content pairs. */
+    /** A zip of name/content pairs, the same bytes for the same pairs. */
     static byte[] zip(String... nameAndContent) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             for (int i = 0; i + 1 < nameAndContent.length; i += 2) {
-                z.putNextEntry(new ZipEntry(nameAndContent[i]));
+                ZipEntry e = new ZipEntry(nameAndContent[i]);
+                // a fixed time: the same contents make the same bytes (tests compare archives built twice)
+                e.setTimeLocal(java.time.LocalDateTime.of(2020, 1, 1, 0, 0));
+                z.putNextEntry(e);
                 z.write(nameAndContent[i + 1].getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }
