@@ -99,6 +99,8 @@ public final class DebianFormat implements FormatHandler {
     /** Built index sets (views, files, Release) by repository and distribution, each kept for one stamp. */
     private final Map<String, IndexSet> indexSets = new LinkedHashMap<>(32, 0.75f, true);
     private final boolean xz = DebArchive.xzAvailable();
+    /** Index sets built so far (tests check that an unchanged repository is not indexed again). */
+    private final java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
 
     private static final ProxyPolicy POLICY = new ProxyPolicy() {
         @Override
@@ -543,6 +545,7 @@ public final class DebianFormat implements FormatHandler {
                 return s;
             }
         }
+        builds.incrementAndGet();
         List<DebianIndex.View> views = new ArrayList<>();
         for (Members.Found<Part> f : found) {
             DebianIndex.View v = f.value().view().get();
@@ -564,6 +567,10 @@ public final class DebianFormat implements FormatHandler {
             }
         }
         return s;
+    }
+
+    int indexBuilds() {
+        return builds.get();
     }
 
     private FormatResponse release(RepositoryContext repo, String dist, String file) throws IOException {
