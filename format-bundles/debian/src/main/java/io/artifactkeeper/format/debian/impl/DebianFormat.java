@@ -217,11 +217,16 @@ public final class DebianFormat implements FormatHandler {
      * Debian's archive would give it.
      */
     StoredAsset store(RepositoryContext repo, InputStream body, String dist, String component, String path) throws IOException {
+        return store(repo, body, dist, component, path, path == null ? null : path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    /** As above; {@code file}, when given, must be the package's own file name (name_version_arch.deb). */
+    private StoredAsset store(RepositoryContext repo, InputStream body, String dist, String component, String path, String file)
+            throws IOException {
         Recording rec = new Recording(body, CONTROL_PREFIX);
         DebPackage pkg = DebArchive.readControl(rec);
         String target = path != null ? path : pkg.poolPath(component);
-        if (path != null) {
-            String file = path.substring(path.lastIndexOf('/') + 1);
+        if (file != null) {
             if (!file.equals(pkg.fileName())) {
                 throw new InvalidArtifactException("the package is " + pkg.name() + " " + pkg.version() + " for " + pkg.architecture()
                         + "; its file name must be " + pkg.fileName() + ", not " + file);
@@ -264,13 +269,7 @@ public final class DebianFormat implements FormatHandler {
             if (!file.equals(file.replaceAll("[^A-Za-z0-9._+~-]", ""))) {
                 throw FormatException.badRequest("invalid file name");
             }
-            StoredAsset a = store(repo, req.body(), dist, component, null);
-            String got = a.path().substring(a.path().lastIndexOf('/') + 1);
-            if (!got.equals(file)) {
-                repo.delete(a.path());
-                throw new InvalidArtifactException("the package's control file names it " + got + ", not " + file);
-            }
-            return created(a);
+            return created(store(repo, req.body(), dist, component, null, file));
         }
         if (file.endsWith(".buildinfo")) {
             drain(req.body(), MAX_CHANGES);
