@@ -176,9 +176,10 @@ final class DebArchive {
             return new org.tukaani.xz.XZInputStream(in, memoryKib);
         }
 
+        /** Preset 1: several times faster than the default 6 on index text, and still far smaller than gzip. */
         static byte[] encode(byte[] data) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
-            try (org.tukaani.xz.XZOutputStream xz = new org.tukaani.xz.XZOutputStream(out, new org.tukaani.xz.LZMA2Options(6))) {
+            try (org.tukaani.xz.XZOutputStream xz = new org.tukaani.xz.XZOutputStream(out, new org.tukaani.xz.LZMA2Options(1))) {
                 xz.write(data);
             }
             return out.toByteArray();

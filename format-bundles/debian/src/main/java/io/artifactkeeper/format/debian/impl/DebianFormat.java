@@ -99,6 +99,7 @@ public final class DebianFormat implements FormatHandler {
     /** Built index sets (views, files, Release) by repository and distribution, each kept for one stamp. */
     private final Map<String, IndexSet> indexSets = new LinkedHashMap<>(32, 0.75f, true);
     private final boolean xz = DebArchive.xzAvailable();
+    private final DebianIndex.Compressed compressed = new DebianIndex.Compressed();
     /** Index sets built so far (tests check that an unchanged repository is not indexed again). */
     private final java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -556,7 +557,7 @@ public final class DebianFormat implements FormatHandler {
             throw FormatException.notFound("distribution " + dist + " not found in " + repo.key());
         }
         DebianIndex.View merged = views.size() == 1 ? views.get(0) : DebianIndex.View.merge(dist, views);
-        SortedMap<String, byte[]> files = DebianIndex.files(merged, xz);
+        SortedMap<String, byte[]> files = DebianIndex.files(merged, xz, compressed);
         byte[] release = DebianIndex.release(setting(repo, "origin", repo.key()), merged, files, Instant.now());
         IndexSet s = new IndexSet(stamp.toString(), files, release, signing.metadataSigner());
         synchronized (indexSets) {

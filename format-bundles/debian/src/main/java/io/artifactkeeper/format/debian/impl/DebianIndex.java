@@ -120,19 +120,64 @@ final class DebianIndex {
 
     /** The index files of a view, by path relative to {@code dists/{dist}/}: Packages, .gz, .xz. */
     static SortedMap<String, byte[]> files(View view, boolean xz) throws IOException {
+        return files(view, xz, new Compressed());
+    }
+
+    /**
+     * As above; {@code compressed} keeps the compressed forms of Packages files by their content, so
+     * that a change recompresses only the files it changed (compression is most of the cost of an
+     * index of thousands of packages).
+     */
+    static SortedMap<String, byte[]> files(View view, boolean xz, Compressed compressed) throws IOException {
         SortedMap<String, byte[]> out = new TreeMap<>();
         for (String c : view.components()) {
             for (String a : view.architectures()) {
                 String dir = c + "/binary-" + a + "/";
                 byte[] plain = view.packagesOf(c, a);
+                byte[][] packed = compressed.of(plain, xz);
                 out.put(dir + "Packages", plain);
-                out.put(dir + "Packages.gz", gzip(plain));
+                out.put(dir + "Packages.gz", packed[0]);
                 if (xz) {
-                    out.put(dir + "Packages.xz", DebArchive.Xz.encode(plain));
+                    out.put(dir + "Packages.xz", packed[1]);
                 }
             }
         }
         return out;
+    }
+
+    /** Compressed forms (gzip, xz) of Packages files by the SHA-256 of their content; bounded, least recently used out. */
+    static final class Compressed {
+        private final Map<String, byte[][]> byHash = new LinkedHashMap<>(64, 0.75f, true);
+        private long bytes;
+
+        byte[][] of(byte[] plain, boolean xz) throws IOException {
+            String key = hex("SHA-256", plain) + (xz ? ":xz" : "");
+            synchronized (this) {
+                byte[][] hit = byHash.get(key);
+                if (hit != null) {
+                    return hit;
+                }
+            }
+            byte[][] packed = {gzip(plain), xz ? DebArchive.Xz.encode(plain) : null};
+            synchronized (this) {
+                byHash.put(key, packed);
+                bytes += size(packed);
+                var it = byHash.values().iterator();
+                while ((bytes > (64L << 20) || byHash.size() > 512) && it.hasNext()) {
+                    byte[][] old = it.next();
+                    if (old == packed) {
+                        break;
+                    }
+                    bytes -= size(old);
+                    it.remove();
+                }
+            }
+            return packed;
+        }
+
+        private static long size(byte[][] p) {
+            return p[0].length + (p[1] == null ? 0 : p[1].length);
+        }
     }
 
     /** The Release file over {@code files}, as apt reads it. */
