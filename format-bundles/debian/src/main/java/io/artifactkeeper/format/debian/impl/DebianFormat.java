@@ -589,8 +589,7 @@ public final class DebianFormat implements FormatHandler {
                 yield documents.get(docKey, s.stamp(), () -> signer.detachedSignature(s.release(), true));
             }
         };
-        return d.response(file.equals("Release.gpg") ? "application/pgp-signature" : "text/plain; charset=utf-8")
-                .header("Cache-Control", "no-cache");
+        return fresh(d, file.equals("Release.gpg") ? "application/pgp-signature" : "text/plain; charset=utf-8");
     }
 
     private FormatResponse indexFile(RepositoryContext repo, String dist, String path) throws IOException {
@@ -600,7 +599,16 @@ public final class DebianFormat implements FormatHandler {
             throw FormatException.notFound("dists/" + dist + "/" + path + " not found");
         }
         DocumentCache.Document d = documents.get(repo.key() + "\0" + dist + "\0" + path, s.stamp(), () -> b);
-        return d.response(contentType(path)).header("Cache-Control", "no-cache");
+        return fresh(d, contentType(path));
+    }
+
+    /**
+     * A document under {@code dists/} with its entity tag and no Last-Modified: apt revalidates with
+     * If-Modified-Since alone, and a Release rebuilt within the same second as the one a client holds
+     * would be answered 304 (a second's resolution), leaving the client on the old index.
+     */
+    private static FormatResponse fresh(DocumentCache.Document d, String contentType) {
+        return d.response(contentType).validators(d.etag(), null).header("Cache-Control", "no-cache");
     }
 
     private FormatResponse byHash(RepositoryContext repo, String dist, String dir, String hash) throws IOException {

@@ -155,6 +155,12 @@ class DebianFormatTest {
         assertThat(h.get("apt", "dists/stable/InRelease").body()).as("the same document, not signed again").isEqualTo(first.body());
         assertThat(format.indexBuilds()).as("no index rebuilt for an unchanged repository").isEqualTo(built);
         upload("apt", "", DebTestPackages.deb("hello", "1.1", "amd64"));
+        assertThat(first.header("Last-Modified")).as("apt revalidates by date alone; a rebuild within the same second must not look unchanged")
+                .isEmpty();
+        Response revalidated = h.request("GET", "apt", "dists/stable/InRelease").header("If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 GMT")
+                .send();
+        assertThat(revalidated.status()).as("the changed index is sent to a client that revalidates by date").isEqualTo(200);
+        assertThat(revalidated.text()).isNotEqualTo(first.text());
         assertThat(h.get("apt", "dists/stable/InRelease").text()).isNotEqualTo(first.text());
         assertThat(format.indexBuilds()).isEqualTo(built + 1);
         repo.signing(signedBy(OTHER_KEY));
