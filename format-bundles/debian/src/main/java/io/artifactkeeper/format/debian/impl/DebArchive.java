@@ -16,7 +16,7 @@ import io.artifactkeeper.format.support.SafeArchive;
 
 /**
  * Reads a binary package ({@code .deb}, deb(5)): an ar archive of {@code debian-binary} ("2.0"),
- * {@code control.tar[.gz|.xz]} and {@code data.tar.*}. The control member is unpacked through
+ * {@code control.tar[.gz|.xz|.zst]} and {@code data.tar.*}. The control member is unpacked through
  * {@link SafeArchive} (names, sizes and links checked) and its {@code control} file parsed as deb822.
  * Everything it refuses is a 400 ({@link InvalidArtifactException}), never another exception.
  */
@@ -36,6 +36,16 @@ final class DebArchive {
     static boolean xzAvailable() {
         try {
             Class.forName("org.tukaani.xz.XZInputStream", false, DebArchive.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether zstd-jni is deployed and its native library loads (an optional import of this bundle). */
+    static boolean zstdAvailable() {
+        try {
+            Class.forName("com.github.luben.zstd.ZstdInputStream", true, DebArchive.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
@@ -105,8 +115,13 @@ final class DebArchive {
                 }
                 SafeArchive.tar(Xz.decoder(raw, XZ_MEMORY_KIB), limits, v);
             }
-            case "control.tar.zst" -> throw bad("control.tar.zst is not supported here (no pure-Java zstd decoder is deployed): "
-                    + "build the package with dpkg-deb -Zxz or -Zgzip");
+            case "control.tar.zst" -> {
+                if (!zstdAvailable()) {
+                    throw bad("control.tar.zst cannot be read on this server (no zstd decoder deployed): build the package with "
+                            + "dpkg-deb -Zxz or -Zgzip");
+                }
+                SafeArchive.tar(Zstd.decoder(raw), limits, v);
+            }
             default -> throw bad("unknown control member " + SafeArchive.printable(member));
         }
         if (found[0] == null) {
@@ -165,6 +180,21 @@ final class DebArchive {
 
     private static InvalidArtifactException bad(String message) {
         return new InvalidArtifactException(message);
+    }
+
+    /** zstd-jni kept behind one class, so that nothing else loads it when it is absent. */
+    static final class Zstd {
+        /** Window sizes a frame may ask for: 16 MiB (control members are small; a hostile frame asks for more). */
+        private static final int WINDOW_LOG_MAX = 24;
+
+        private Zstd() {
+        }
+
+        static InputStream decoder(InputStream in) throws IOException {
+            com.github.luben.zstd.ZstdInputStream z = new com.github.luben.zstd.ZstdInputStream(in);
+            z.setLongMax(WINDOW_LOG_MAX);
+            return z;
+        }
     }
 
     /** XZ for Java kept behind one class, so that nothing else loads it when it is absent. */

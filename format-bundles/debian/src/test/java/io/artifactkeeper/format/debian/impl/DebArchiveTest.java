@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.artifactkeeper.api.format.InvalidArtifactException;
 
-/** Packages that dpkg-deb built (the fuzz seeds: control.tar.gz and control.tar.xz) read as dpkg reads them. */
+/** Packages that dpkg-deb built (the fuzz seeds: control.tar.gz, .xz and .zst) read as dpkg reads them. */
 class DebArchiveTest {
     private static InputStream seed(String name) {
         return DebArchiveTest.class.getResourceAsStream("DebianFuzzTestInputs/deb/" + name);
@@ -18,7 +18,7 @@ class DebArchiveTest {
 
     @Test
     void readsWhatDpkgDebBuilt() throws IOException {
-        for (String f : new String[] {"seed.deb", "seed-xz.deb"}) {
+        for (String f : new String[] {"seed.deb", "seed-xz.deb", "seed-zst.deb"}) {
             DebPackage p;
             try (InputStream in = seed(f)) {
                 p = DebArchive.readControl(in);
