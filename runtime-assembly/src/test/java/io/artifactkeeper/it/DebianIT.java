@@ -491,7 +491,6 @@ class DebianIT extends FormatTck {
         assertThat(ak.send("GET", "/debian/deb-bad/dists/stable/Release", admin, null, null).body())
                 .as("Packages.xz is offered where XZ for Java is deployed").contains("main/binary-amd64/Packages.xz\n");
     }
-    }
 
     /** A .deb put together with tar and ar (dpkg-deb refuses these): control entries named with {@code prefix}. */
     private byte[] arDeb(Path work, String name, String control, String prefix) throws Exception {
