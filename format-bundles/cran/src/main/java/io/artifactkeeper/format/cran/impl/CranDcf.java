@@ -58,8 +58,13 @@ final class CranDcf {
             throw new DcfException("larger than " + limits.maxBytes() + " bytes");
         }
         String text = decode(bytes);
-        if (text.indexOf('\0') >= 0) {
-            throw new DcfException("the text holds a NUL character");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && !(c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n'))
+                    || c == 0x7f) {
+                throw new DcfException("the text holds a control character (" + (c == 0 ? "NUL" : String.format(
+                        java.util.Locale.ROOT, "\\x%02x", (int) c)) + ")");
+            }
         }
         List<Map<String, String>> records = new ArrayList<>();
         Map<String, String> current = null;
@@ -173,7 +178,7 @@ final class CranDcf {
             if (v == null || v.isBlank()) {
                 continue;
             }
-            out.append(col).append(": ").append(v.replace("\r", "").replace("\n", "\n        ")).append('\n');
+            out.append(col).append(": ").append(v.replace("\n", "\n        ")).append('\n');
         }
         out.append('\n');
     }

@@ -25,6 +25,8 @@ final class CranIndex {
             "LinkingTo", "Suggests", "Enhances", "License", "License_is_FOSS", "License_restricts_use", "OS_type",
             "Archs", "MD5sum");
     static final List<String> SOURCE_FIELDS;
+    /** Fields beyond the standard ones that an index keeps (the first ones seen). */
+    static final int MAX_EXTRA_COLUMNS = 64;
 
     static {
         List<String> s = new ArrayList<>(BINARY_FIELDS);
@@ -80,8 +82,15 @@ final class CranIndex {
                 entries.put(name, e);
             }
         }
+        int standard = columns.size();
         for (Entry e : entries.values()) {
-            columns.addAll(e.fields().keySet());
+            for (String f : e.fields().keySet()) {
+                // an upstream's index may carry fields of its own; a bounded number of them (rows times
+                // columns is the size of PACKAGES.rds)
+                if (columns.size() < standard + MAX_EXTRA_COLUMNS || columns.contains(f)) {
+                    columns.add(f);
+                }
+            }
         }
         return new CranIndex(List.copyOf(columns), entries);
     }

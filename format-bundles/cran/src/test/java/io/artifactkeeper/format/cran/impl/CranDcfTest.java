@@ -44,6 +44,7 @@ class CranDcfTest {
         assertThatThrownBy(() -> parse("A: 1234567890\n 1234567890\n", small)).hasMessageContaining("longer than 20");
         assertThatThrownBy(() -> parse("A: " + "x".repeat(1000), small)).hasMessageContaining("larger than 1000 bytes");
         assertThatThrownBy(() -> parse("A: x\u0000y\n", small)).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> parse("A: x\ry\n", small)).hasMessageContaining("control character");
         assertThatThrownBy(() -> parse("A B: x\n", small)).hasMessageContaining("invalid field name");
     }
 
