@@ -137,6 +137,7 @@ public final class CorePlatform {
     private final BlobCollector collector;
     private final ProxyCache proxy;
     private final UploadSessionStore uploads;
+    private final io.artifactkeeper.core.signing.SigningService signing;
     private final List<AuthProvider> authProviders = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final BundleContext bundleContext;
@@ -182,6 +183,8 @@ public final class CorePlatform {
                 Duration.ofMinutes(config.upload_session_ttl_minutes()));
         this.engine = new RepositoryEngine(content, proxy, identity, uploads, config.login_token_ttl_days());
         this.access = new AccessControl(repositories);
+        this.signing = new io.artifactkeeper.core.signing.SigningService(database.jdbi(), secrets);
+        engine.signing(signing);
         this.collector = new BlobCollector(blobs, repositories, Duration.ofMinutes(config.gc_grace_minutes()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("ak-gc").factory());
         long sweep = Math.max(1, Math.min(60, config.upload_session_ttl_minutes() / 4));
@@ -223,6 +226,10 @@ public final class CorePlatform {
 
     void unbindAuthProvider(AuthProvider p) {
         authProviders.remove(p);
+    }
+
+    public io.artifactkeeper.core.signing.SigningService signing() {
+        return signing;
     }
 
     public BundleContext bundleContext() {

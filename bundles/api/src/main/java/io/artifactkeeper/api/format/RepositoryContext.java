@@ -186,6 +186,18 @@ public interface RepositoryContext {
         return Optional.empty();
     }
 
+    /**
+     * This repository's signing configuration: the key that signs the indexes the format generates.
+     * Include {@link io.artifactkeeper.api.signing.SigningSettings#stamp()} in the cache key of a
+     * signed document, so that it is re-signed when the key is rotated. For a virtual repository,
+     * its own configuration (it signs the merged index), not its members'.
+     *
+     * @since 2.1
+     */
+    default io.artifactkeeper.api.signing.SigningSettings signing() throws IOException {
+        return io.artifactkeeper.api.signing.SigningSettings.NONE;
+    }
+
     /** Supplier that may throw IOException. */
     @FunctionalInterface
     interface IOSupplier<T> {

@@ -5,7 +5,7 @@
  * that hides whether the repository is local, remote or virtual.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.artifactkeeper.api.format;
 
 import org.osgi.annotation.bundle.Export;

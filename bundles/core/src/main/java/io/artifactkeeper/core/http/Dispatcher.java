@@ -127,6 +127,7 @@ public final class Dispatcher extends HttpServlet {
         Router r = new Router();
         new IdentityApi(c).register(r);
         new RepositoryApi(c, formats).register(r);
+        new io.artifactkeeper.core.api.SigningApi(c).register(r);
         new io.artifactkeeper.core.api.FormatAdminApi(c.bundleContext(), formats).register(r);
         this.router = r;
         this.core = c;

@@ -40,6 +40,7 @@ public final class RepositoryEngine {
     private final UploadSessionStore uploads;
     private final Locks locks = new Locks();
     private final int loginTokenDays;
+    private volatile io.artifactkeeper.core.signing.SigningService signing;
 
     /**
      * @param loginTokenDays lifetime of the API tokens that format logins (npm login) issue
@@ -51,6 +52,11 @@ public final class RepositoryEngine {
         this.proxy = proxy;
         this.identity = identity;
         this.uploads = uploads;
+    }
+
+    /** Where repositories' signing configuration comes from (set once by the platform). */
+    public void signing(io.artifactkeeper.core.signing.SigningService s) {
+        this.signing = s;
     }
 
     public RepositoryStore store() {
@@ -123,6 +129,12 @@ public final class RepositoryEngine {
         @Override
         public boolean isPublic() {
             return repo.isPublic();
+        }
+
+        @Override
+        public io.artifactkeeper.api.signing.SigningSettings signing() {
+            io.artifactkeeper.core.signing.SigningService s = signing;
+            return s == null ? io.artifactkeeper.api.signing.SigningSettings.NONE : s.settings(repo.id());
         }
 
         @Override

@@ -51,6 +51,7 @@ public final class MemoryRepository implements RepositoryContext {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, ByteArrayOutputStream> sessions = new ConcurrentHashMap<>();
     private final Map<String, Object> settings = new ConcurrentHashMap<>();
+    private volatile io.artifactkeeper.api.signing.SigningSettings signing = io.artifactkeeper.api.signing.SigningSettings.NONE;
     private volatile boolean isPublic = true;
     private volatile String formatKey;
 
@@ -67,6 +68,20 @@ public final class MemoryRepository implements RepositoryContext {
     public MemoryRepository setting(String name, Object value) {
         settings.put(name, value);
         return this;
+    }
+
+    /**
+     * Signs this repository's indexes with {@code settings} (a signer from
+     * {@code io.artifactkeeper.signing.SigningKeys} in a format's tests).
+     */
+    public MemoryRepository signing(io.artifactkeeper.api.signing.SigningSettings settings) {
+        this.signing = settings;
+        return this;
+    }
+
+    @Override
+    public io.artifactkeeper.api.signing.SigningSettings signing() {
+        return signing;
     }
 
     public MemoryRepository isPublic(boolean p) {

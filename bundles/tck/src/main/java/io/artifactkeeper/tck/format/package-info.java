@@ -6,7 +6,7 @@
  * format runs ({@link io.artifactkeeper.tck.format.FormatConformance}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.artifactkeeper.tck.format;
 
 import org.osgi.annotation.bundle.Export;
