@@ -15,6 +15,8 @@ record PluginManifest(String name, String version, String description, String fo
         List<String> extensions, Map<String, Object> capabilities, Long maxMemoryBytes, Long maxFuel,
         Long timeoutMillis) {
 
+    private static final com.fasterxml.jackson.dataformat.toml.TomlMapper TOML = new com.fasterxml.jackson.dataformat.toml.TomlMapper();
+
     static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -31,9 +33,23 @@ record PluginManifest(String name, String version, String description, String fo
     static PluginManifest parse(String text) throws InvalidManifestException {
         Map<String, Object> t;
         try {
-            t = Toml.parse(text);
-        } catch (Toml.TomlException e) {
-            throw new InvalidManifestException(e.getMessage());
+            // the runtime's Jackson TOML bundle; a document that is no table at the top is no manifest
+            Object doc = TOML.readValue(text, Object.class);
+            if (!(doc instanceof Map)) {
+                throw new InvalidManifestException("plugin.toml: not a TOML document");
+            }
+            t = (Map<String, Object>) doc;
+        } catch (java.io.IOException e) {
+            String m = e.getMessage();
+            String where = "";
+            if (e instanceof com.fasterxml.jackson.core.JacksonException j) {
+                m = j.getOriginalMessage();
+                if (j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+                    where = " line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+                }
+            }
+            throw new InvalidManifestException("plugin.toml" + where + ": "
+                    + (m == null ? "unreadable" : m.lines().findFirst().orElse(m)));
         }
         Map<String, Object> plugin = table(t, "plugin", true);
         Map<String, Object> format = table(t, "format", true);
@@ -118,7 +134,17 @@ record PluginManifest(String name, String version, String description, String fo
         if (o == null) {
             return null;
         }
-        if (!(o instanceof Long l) || l <= 0) {
+        long l;
+        if (o instanceof Integer i) {
+            l = i;
+        } else if (o instanceof Long x) {
+            l = x;
+        } else if (o instanceof java.math.BigInteger) {
+            throw new InvalidManifestException("plugin.toml: [" + table + "] " + key + " is too large");
+        } else {
+            l = 0;
+        }
+        if (l <= 0) {
             throw new InvalidManifestException("plugin.toml: [" + table + "] " + key + " must be a positive integer");
         }
         return l;
