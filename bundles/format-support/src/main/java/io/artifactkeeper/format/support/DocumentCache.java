@@ -79,8 +79,19 @@ public final class DocumentCache {
             }
         }
         byte[] body = builder.build();
-        Document d = new Document(body, etag(body), Instant.now(), stamp);
+        String etag = etag(body);
+        Document d;
         synchronized (this) {
+            // Last-Modified has one-second resolution and clients such as apt revalidate by date alone:
+            // a document that replaces another with different bytes is dated at least a second later
+            Instant built = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Document prev = entries.get(key);
+            if (prev != null && !prev.etag().equals(etag) && !built.isAfter(prev.builtAt())) {
+                built = prev.builtAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+            } else if (prev != null && prev.etag().equals(etag)) {
+                built = prev.builtAt();
+            }
+            d = new Document(body, etag, built, stamp);
             Document old = entries.put(key, d);
             if (old != null) {
                 bytes -= old.bytes().length;
