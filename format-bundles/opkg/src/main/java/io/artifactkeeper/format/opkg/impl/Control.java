@@ -95,7 +95,8 @@ final class Control {
                 }
                 continue;
             }
-            size += line.length() + 1;
+            // counted as the stanza is written back ("Field: value" lines), so what is read writes within bounds
+            size += line.strip().length() + 3;
             if (size > MAX_STANZA) {
                 throw new BadControlException("a stanza is larger than " + MAX_STANZA + " bytes");
             }
