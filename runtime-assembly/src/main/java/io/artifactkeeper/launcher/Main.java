@@ -354,6 +354,21 @@ public final class Main {
         for (Feature f : features) {
             f.configurations().forEach((pid, props) -> merged.computeIfAbsent(pid, k -> new LinkedHashMap<>()).putAll(props));
         }
+        // HTTPS is configured through Felix HTTP's configuration, not framework properties: its key store
+        // password is a secret (the Web Console shows framework properties), and Jetty must not start an
+        // HTTPS connector before it has the password (a failed connector keeps its port).
+        if ("true".equalsIgnoreCase(settings.get("https.enabled"))) {
+            Map<String, Object> http = merged.computeIfAbsent("org.apache.felix.http", k -> new LinkedHashMap<>());
+            http.put("org.apache.felix.https.enable", "true");
+            http.put("org.osgi.service.http.port.secure", settings.get("https.port"));
+            http.put("org.apache.felix.https.keystore", settings.get("tls.keystore"));
+            http.put("org.apache.felix.https.keystore.type", settings.get("tls.keystore.type"));
+            String ksPassword = settings.get("tls.keystore.password");
+            if (ksPassword != null && !ksPassword.isEmpty()) {
+                http.put("org.apache.felix.https.keystore.password", ksPassword);
+                http.put("org.apache.felix.https.keystore.key.password", ksPassword);
+            }
+        }
         Path etc = home.resolve("etc");
         if (Files.isDirectory(etc)) {
             try (Stream<Path> s = Files.list(etc)) {

@@ -35,7 +35,8 @@ class IdentityHardeningIT {
 
     @BeforeAll
     static void start() throws Exception {
-        ak = new Distribution(tmp.resolve("data")).start();
+        // with HTTPS on, so that the key store password is among the secrets that must not show
+        ak = new Distribution(tmp.resolve("data")).https(TestTls.create(tmp.resolve("tls"))).start();
         ak.awaitReady(Duration.ofSeconds(120));
         admin = ak.adminBasic();
     }
@@ -102,7 +103,8 @@ class IdentityHardeningIT {
         HttpResponse<String> props = ak.send("GET", "/system/console/status-Framework%20Properties.txt", admin, null, null);
         assertThat(props.statusCode()).isEqualTo(200);
         assertThat(props.body()).contains("ak.data.dir").doesNotContain(Distribution.ADMIN_PASSWORD)
-                .doesNotContain("ak.admin.password");
+                .doesNotContain("ak.admin.password")
+                .doesNotContain("keystore.password").doesNotContain(TestTls.PASSWORD);
         HttpResponse<String> configs = ak.send("GET", "/system/console/status-Configurations.txt", admin, null, null);
         if (configs.statusCode() == 200) {
             assertThat(configs.body()).doesNotContain(Distribution.ADMIN_PASSWORD);

@@ -18,9 +18,14 @@ final class Authenticator {
                 key = req.getHeader("X-API-Key");
             }
             if (key != null && !key.isBlank()) {
-                Principal p = c.identity().fromApiToken(key.trim())
-                        .orElseThrow(() -> ApiException.unauthorized("invalid API key"));
-                ex.principal(p);
+                String k = key.trim();
+                java.util.Optional<Principal> p = c.identity().fromApiToken(k);
+                if (p.isEmpty() && k.indexOf(':') > 0) {
+                    // NuGet clients carry one secret: an API token, or user:password where no token is used
+                    p = c.identity().authenticate("Basic " + java.util.Base64.getEncoder()
+                            .encodeToString(k.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                ex.principal(p.orElseThrow(() -> ApiException.unauthorized("invalid API key")));
             }
             return;
         }

@@ -349,22 +349,29 @@ public final class MultipartReader {
         }
     }
 
+    /**
+     * Where the next delimiter starts, or -1; {@link #delimiterLength} then says how long it is. RFC
+     * 2046's delimiter is CRLF "--" boundary; a bare LF before "--" boundary is taken too, as NuGet 2 on
+     * Mono writes its closing delimiter so (the boundary never occurs in content, so a part cannot end
+     * there by mistake).
+     */
     private int indexOfDelimiter() {
-        byte first = delimiter[0];
         outer:
-        for (int i = pos; i <= end - delimiter.length; i++) {
-            if (buf[i] != first) {
-                continue;
-            }
+        for (int i = pos; i <= end - (delimiter.length - 1); i++) {
             for (int j = 1; j < delimiter.length; j++) {
-                if (buf[i + j] != delimiter[j]) {
+                if (buf[i + j - 1] != delimiter[j]) {
                     continue outer;
                 }
             }
-            return i;
+            // the bytes before i were all kept unread (see PartStream.read), so a CR there is still in buf
+            boolean cr = i > pos && buf[i - 1] == '\r';
+            delimiterLength = cr ? delimiter.length : delimiter.length - 1;
+            return cr ? i - 1 : i;
         }
         return -1;
     }
+
+    private int delimiterLength;
 
     /** A part's body: the bytes up to the next delimiter, which it consumes at its end. */
     private final class PartStream extends InputStream {
@@ -390,7 +397,7 @@ public final class MultipartReader {
             int avail;
             if (idx == pos) {
                 done = true;
-                pos += delimiter.length;
+                pos += delimiterLength;
                 return -1;
             } else if (idx > pos) {
                 avail = idx - pos;

@@ -101,6 +101,31 @@ class MultipartReaderTest {
         assertThat(names).containsExactly("a", "b");
     }
 
+    /** NuGet 2 on Mono ends its file part with a bare LF before the closing delimiter. */
+    @Test
+    void aBareLineFeedBeforeTheClosingDelimiterEndsThePart() throws IOException {
+        byte[] content = new byte[5000];
+        new Random(3).nextBytes(content);
+        content[content.length - 1] = 'x';
+        for (int n : new int[] {1, 2, 3, 7, 13, 64, 8192}) {
+            Read r = readAll(trickle(lfBody(content), n));
+            assertThat(r.filename()).isEqualTo("package");
+            assertThat(r.file()).as("read %d bytes at a time", n).isEqualTo(content);
+        }
+        // CR LF "--" boundary is RFC 2046's delimiter: a CR there is the delimiter's, not the content's
+        content[content.length - 1] = '\r';
+        assertThat(readAll(trickle(lfBody(content), 5)).file()).isEqualTo(java.util.Arrays.copyOf(content, content.length - 1));
+    }
+
+    private static byte[] lfBody(byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(("--" + B + "\r\nContent-Disposition: form-data; name=\"package\"; filename=\"package\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(content);
+        out.write(("\n--" + B + "--").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
     @Test
     void boundaryFromContentType() {
         assertThat(MultipartReader.boundary("multipart/form-data; boundary=xyz")).contains("xyz");
