@@ -69,7 +69,11 @@ final class RepoDataReader {
                     type = null;
                 }
             }
-        } catch (XMLStreamException e) {
+        } catch (FormatException e) {
+            throw e;
+        } catch (XMLStreamException | RuntimeException e) {
+            // the JDK's StAX reader also fails with runtime exceptions on some malformed DTDs
+            // (MissingResourceException for a message it has no text for: found by RpmFuzzTest)
             throw bad("repomd.xml", e);
         }
         return out;
@@ -102,7 +106,11 @@ final class RepoDataReader {
                     out.add(primaryPackage(r));
                 }
             }
-        } catch (XMLStreamException | NumberFormatException e) {
+        } catch (FormatException e) {
+            throw e;
+        } catch (XMLStreamException | RuntimeException e) {
+            // the JDK's StAX reader also fails with runtime exceptions on some malformed DTDs
+            // (MissingResourceException for a message it has no text for: found by RpmFuzzTest)
             throw bad("primary.xml", e);
         }
         return out;
@@ -216,7 +224,11 @@ final class RepoDataReader {
                     cur.add(new RpmPackage.FileEntry(r.getElementText(), type));
                 }
             }
-        } catch (XMLStreamException e) {
+        } catch (FormatException e) {
+            throw e;
+        } catch (XMLStreamException | RuntimeException e) {
+            // the JDK's StAX reader also fails with runtime exceptions on some malformed DTDs
+            // (MissingResourceException for a message it has no text for: found by RpmFuzzTest)
             throw bad("filelists.xml", e);
         }
         return out;
@@ -241,7 +253,11 @@ final class RepoDataReader {
                     cur.add(new RpmPackage.Changelog(author, date, r.getElementText()));
                 }
             }
-        } catch (XMLStreamException | NumberFormatException e) {
+        } catch (FormatException e) {
+            throw e;
+        } catch (XMLStreamException | RuntimeException e) {
+            // the JDK's StAX reader also fails with runtime exceptions on some malformed DTDs
+            // (MissingResourceException for a message it has no text for: found by RpmFuzzTest)
             throw bad("other.xml", e);
         }
         return out;
@@ -255,7 +271,7 @@ final class RepoDataReader {
     private static XMLStreamReader open(InputStream in, String what) throws IOException {
         try {
             return XML.createXMLStreamReader(in);
-        } catch (XMLStreamException e) {
+        } catch (XMLStreamException | RuntimeException e) {
             throw bad(what, e);
         }
     }
