@@ -60,10 +60,8 @@ class AlpineIT {
                 List.of(Map.of("member_key", "apk-extra", "priority", 1), Map.of("member_key", "apk-remote", "priority", 2))));
         assertThat(members.statusCode()).as(members.body()).isEqualTo(200);
         for (String repo : List.of("apk-local", "apk-remote", "apk-all")) {
-            JsonNode key = Distribution.parse(ak.json("POST", "/api/v1/signing/keys", admin,
-                    Map.of("name", repo + " key", "key_type", "rsa", "algorithm", "rsa2048")));
-            assertThat(ak.json("POST", "/api/v1/signing/repositories/" + repo + "/config", admin,
-                    Map.of("signing_key_id", key.get("id").asText(), "sign_metadata", true)).statusCode()).isEqualTo(200);
+            JsonNode key = ak.createSigningKey(Map.of("name", repo + " key", "key_type", "rsa", "algorithm", "rsa2048"));
+            ak.signRepository(repo, key.get("id").asText(), Map.of());
         }
     }
 

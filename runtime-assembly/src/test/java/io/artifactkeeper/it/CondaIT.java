@@ -59,10 +59,8 @@ class CondaIT {
                 List.of(Map.of("member_key", "conda-extra", "priority", 1), Map.of("member_key", "conda-remote", "priority", 2))));
         assertThat(members.statusCode()).as(members.body()).isEqualTo(200);
         for (String repo : List.of("conda-local", "conda-remote", "conda-all")) {
-            JsonNode key = Distribution.parse(ak.json("POST", "/api/v1/signing/keys", admin,
-                    Map.of("name", repo + " key", "key_type", "ed25519")));
-            assertThat(ak.json("POST", "/api/v1/signing/repositories/" + repo + "/config", admin,
-                    Map.of("signing_key_id", key.get("id").asText(), "sign_metadata", true)).statusCode()).isEqualTo(200);
+            JsonNode key = ak.createSigningKey(Map.of("name", repo + " key", "key_type", "ed25519"));
+            ak.signRepository(repo, key.get("id").asText(), Map.of());
         }
     }
 

@@ -239,6 +239,26 @@ public final class Distribution implements AutoCloseable {
         return send(method, path, auth, "application/json", body == null ? null : JSON.writeValueAsBytes(body));
     }
 
+    /** A signing key the server generates or imports ({@code POST /api/v1/signing/keys} with {@code body}). */
+    public JsonNode createSigningKey(Map<String, Object> body) throws Exception {
+        HttpResponse<String> r = json("POST", "/api/v1/signing/keys", adminBasic(), body);
+        if (r.statusCode() != 201) {
+            throw new AssertionError("creating a signing key answered " + r.statusCode() + ": " + r.body());
+        }
+        return parse(r);
+    }
+
+    /** Makes key {@code keyId} sign {@code repo}'s indexes, with {@code extra} config fields. */
+    public void signRepository(String repo, String keyId, Map<String, Object> extra) throws Exception {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(extra);
+        body.put("signing_key_id", keyId);
+        body.putIfAbsent("sign_metadata", true);
+        HttpResponse<String> r = json("POST", "/api/v1/signing/repositories/" + repo + "/config", adminBasic(), body);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("configuring signing of " + repo + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
     public static JsonNode parse(HttpResponse<String> r) throws IOException {
         return JSON.readTree(r.body());
     }

@@ -68,11 +68,7 @@ class OpkgIT {
             Map<String, Object> key = repo.equals("ipk-gpg")
                     ? Map.of("name", repo + " key", "key_type", "gpg", "algorithm", "rsa2048")
                     : Map.of("name", repo + " key", "key_type", "ed25519");
-            HttpResponse<String> created = ak.json("POST", "/api/v1/signing/keys", admin, key);
-            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            JsonNode k = Distribution.parse(created);
-            assertThat(ak.json("POST", "/api/v1/signing/repositories/" + repo + "/config", admin,
-                    Map.of("signing_key_id", k.get("id").asText(), "sign_metadata", true)).statusCode()).isEqualTo(200);
+            ak.signRepository(repo, ak.createSigningKey(key).get("id").asText(), Map.of());
         }
     }
 

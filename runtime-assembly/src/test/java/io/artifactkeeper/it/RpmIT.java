@@ -429,16 +429,12 @@ class RpmIT extends FormatTck {
 
     /** A new OpenPGP key made by the server; its id. */
     private String signingKey(Distribution d, String name) throws Exception {
-        HttpResponse<String> r = d.json("POST", "/api/v1/signing/keys", d.adminBasic(), Map.of("name", name, "key_type", "gpg",
-                "algorithm", "rsa4096", "uid_name", "RpmIT " + name, "uid_email", name + "@example.org"));
-        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
-        return Distribution.parse(r).get("id").asText();
+        return d.createSigningKey(Map.of("name", name, "key_type", "gpg", "algorithm", "rsa4096", "uid_name",
+                "RpmIT " + name, "uid_email", name + "@example.org")).get("id").asText();
     }
 
     private void configureSigning(Distribution d, String repo, String keyId, boolean requireSignatures) throws Exception {
-        HttpResponse<String> r = d.json("POST", "/api/v1/signing/repositories/" + repo + "/config", d.adminBasic(),
-                Map.of("signing_key_id", keyId, "sign_metadata", true, "require_signatures", requireSignatures));
-        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+        d.signRepository(repo, keyId, Map.of("require_signatures", requireSignatures));
     }
 
     /** {@code rpmbuild -bb} of a tiny noarch package with a marker file and a config file. */
